@@ -1,0 +1,96 @@
+using Cake.EcsDeploy.Artifacts;
+using Cake.EcsDeploy.Deployments;
+using Cake.EcsDeploy.Ecs;
+using Cake.EcsDeploy.Reporting;
+using Cake.EcsDeploy.TaskDefinitions;
+using Cake.EcsDeploy.Verification;
+
+namespace Cake.EcsDeploy;
+
+/// <summary>
+/// Everything one deploy run shares: its settings (inputs), its state (what it learned) and the services that talk
+/// to ECS and the load balancer. Free of Cake, so any host (the script runner, Frosting, a test) can drive the tasks.
+/// </summary>
+public sealed class EcsDeployRun : IDisposable
+{
+    private readonly Func<string, string?> _environment;
+    private readonly Func<EcsConnection, IEcsClient>? _clientFactory;
+    private IEcsClient? _ecs;
+    private HttpClient? _http;
+
+    /// <summary>Creates a run.</summary>
+    /// <param name="settings">The inputs.</param>
+    /// <param name="log">Where progress goes.</param>
+    /// <param name="environment">Environment variable lookup (AWS_REGION, AWS_ENDPOINT_URL_ECS, credentials).</param>
+    /// <param name="timeProvider">The clock for waits and retries.</param>
+    /// <param name="clientFactory">Creates the ECS client; the default is <see cref="EcsClient"/>.</param>
+    public EcsDeployRun(EcsDeploySettings settings, IDeployLog log, Func<string, string?> environment, TimeProvider? timeProvider = null, Func<EcsConnection, IEcsClient>? clientFactory = null)
+    {
+        Settings = settings;
+        Log = log;
+        _environment = environment;
+        Time = timeProvider ?? TimeProvider.System;
+        _clientFactory = clientFactory;
+        Artifacts = new DeployArtifacts(settings.ArtifactsDirectory);
+    }
+
+    /// <summary>The inputs.</summary>
+    public EcsDeploySettings Settings { get; }
+
+    /// <summary>What the run has learned.</summary>
+    public EcsDeployState State { get; } = new();
+
+    /// <summary>Where progress goes.</summary>
+    public IDeployLog Log { get; }
+
+    /// <summary>The clock.</summary>
+    public TimeProvider Time { get; }
+
+    /// <summary>The artifacts folder.</summary>
+    public DeployArtifacts Artifacts { get; }
+
+    /// <summary>The ECS client, created on first use (so bad input fails before any connection is resolved).</summary>
+    public IEcsClient Ecs => _ecs ??= _clientFactory is null
+        ? new EcsClient(Connection(), Log, timeProvider: Time)
+        : _clientFactory(Connection());
+
+    /// <summary>Watches deployments.</summary>
+    public DeploymentWaiter Waiter => new(Ecs, Log, Time);
+
+    /// <summary>Verifies the endpoint.</summary>
+    public EndpointVerifier Verifier => new(_http ??= new HttpClient { Timeout = Timeout.InfiniteTimeSpan }, Log, Time);
+
+    /// <summary>
+    /// Checks that the settings hold what <paramref name="target"/> needs, so a missing or malformed argument fails
+    /// before the first call to ECS rather than halfway through.
+    /// </summary>
+    public void ValidateFor(string target)
+    {
+        Settings.RequireCluster();
+        Settings.RequireService();
+        switch (target)
+        {
+            case nameof(Tasks.BackupTaskDefinition):
+                break;
+            case nameof(Tasks.RenderTaskDefinition):
+                ImageReference.Validate(Settings.RequireImage());
+                break;
+            case nameof(Tasks.Rollback):
+                Settings.RequireVerification();
+                break;
+            default:
+                ImageReference.Validate(Settings.RequireImage());
+                Settings.RequireVerification();
+                break;
+        }
+    }
+
+    private EcsConnection Connection() => EcsConnection.Resolve(Settings.EcsEndpoint, Settings.Region, _environment);
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        (_ecs as IDisposable)?.Dispose();
+        _http?.Dispose();
+    }
+}

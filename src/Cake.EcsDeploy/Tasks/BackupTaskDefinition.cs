@@ -1,0 +1,45 @@
+using System.Text.Json.Nodes;
+using Cake.EcsDeploy.Artifacts;
+using Cake.EcsDeploy.Deployments;
+
+namespace Cake.EcsDeploy.Tasks;
+
+/// <summary>
+/// Saves the task definition the service runs now (from DescribeServices, not the family's newest revision) to
+/// <c>task-definition.json.old</c>, before anything in ECS changes.
+/// </summary>
+public sealed class BackupTaskDefinition : EcsDeployTask
+{
+    /// <inheritdoc />
+    public override string Description => "Saves the task definition the service runs now to <artifacts>/task-definition.json.old.";
+
+    /// <inheritdoc />
+    public override async Task RunAsync(EcsDeployRun run)
+    {
+        run.State.Backup = await TakeAsync(run, run.Settings.RequireCluster(), run.Settings.RequireService(), run.Settings.Force);
+        run.Artifacts.WriteBackup(run.State.Backup);
+        run.Log.Information($"Backed up {DeploymentWaiter.ShortName(run.State.Backup.TaskDefinitionArn)} (what {run.Settings.Service} runs now) to {run.Artifacts.BackupFile}");
+    }
+
+    /// <summary>Reads the service and the revision it runs; refuses when the service is not ACTIVE or mid-deployment.</summary>
+    public static async Task<TaskDefinitionBackup> TakeAsync(EcsDeployRun run, string cluster, string service, bool force)
+    {
+        var current = await run.Ecs.DescribeServiceAsync(cluster, service);
+        if (current.Status != "ACTIVE")
+        {
+            throw new EcsDeployInputException($"Service '{service}' in cluster '{cluster}' is {current.Status}, not ACTIVE; it cannot be deployed to. Nothing was changed in ECS.");
+        }
+
+        var inProgress = (current.Deployments ?? []).Count > 1 || current.PrimaryDeployment?.RolloutState == "IN_PROGRESS";
+        if (inProgress && !force)
+        {
+            throw new EcsDeployInputException(
+                $"Another deployment of service '{service}' is in progress ({(current.Deployments ?? []).Count} deployments, primary rollout {current.PrimaryDeployment?.RolloutState ?? "n/a"}). " +
+                "Wait for it to finish, or pass --force to deploy anyway (the backup is then what the service's primary deployment runs). Nothing was changed in ECS.");
+        }
+
+        var described = await run.Ecs.DescribeTaskDefinitionAsync(current.TaskDefinition);
+        var tags = new JsonArray([.. described.Tags.Select(t => new JsonObject { ["key"] = t.Key, ["value"] = t.Value })]);
+        return new TaskDefinitionBackup(described.Arn, described.TaskDefinition, tags, cluster, service, run.Time.GetUtcNow());
+    }
+}

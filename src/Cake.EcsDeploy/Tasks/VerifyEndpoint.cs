@@ -1,0 +1,42 @@
+namespace Cake.EcsDeploy.Tasks;
+
+/// <summary>
+/// Proves the new version answers through the load balancer (retries, timeouts, consecutive successes), after a
+/// successful deployment. A failure is recorded for Rollback, not thrown out of the run.
+/// </summary>
+public sealed class VerifyEndpoint : EcsDeployTask
+{
+    /// <inheritdoc />
+    public override string Description => "Verifies the new version answers through the load balancer: consecutive successes, with retries and timeouts.";
+
+    /// <inheritdoc />
+    public override bool ShouldRun(EcsDeployRun run) => run.State.Deployed;
+
+    /// <inheritdoc />
+    public override string SkipReason => "the deployment did not succeed";
+
+    /// <inheritdoc />
+    public override bool RecordsErrors => true;
+
+    /// <inheritdoc />
+    public override async Task RunAsync(EcsDeployRun run)
+    {
+        var options = run.Settings.RequireVerification();
+        run.Log.Information($"Verifying {options.Url}: {options.ConsecutiveSuccesses} successes in a row ({options.ExpectedStatus}) within {options.Deadline.TotalSeconds:0}s");
+        var result = await run.Verifier.VerifyAsync(options);
+        run.State.Verification = result;
+        if (!result.Passed)
+        {
+            throw new EcsDeployStepException("Verification failed: " + result.Summary);
+        }
+
+        run.Log.Information("Verified: " + result.Summary);
+    }
+
+    /// <inheritdoc />
+    public override void OnError(Exception exception, EcsDeployRun run)
+    {
+        run.State.RecordFailure(Name, exception.Message);
+        run.Log.Error(exception.Message);
+    }
+}

@@ -1,0 +1,20 @@
+using LocalEcs;
+
+LocalEcsOptions options;
+try
+{
+    options = LocalEcsOptions.FromArgs(args);
+}
+catch (FormatException e)
+{
+    await Console.Error.WriteLineAsync("LocalEcs: " + e.Message);
+    await Console.Error.WriteLineAsync("usage: LocalEcs [--port N] [--task-start-delay 2s] [--task-stop-delay 1s] [--tick 100ms]");
+    return 2;
+}
+
+await using var host = await LocalEcsHost.StartAsync(options);
+// Scripts and tests parse this line to find the port: keep it the only line on stdout.
+Console.Out.WriteLine($"LocalEcs listening on {host.BaseAddress}");
+Console.Out.Flush();
+await host.WaitForShutdownAsync();
+return 0;
