@@ -8,5 +8,5 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 dotnet tool restore >/dev/null
 # build.cake loads the addin from this build output (#r), so it must exist before the script compiles.
-dotnet build src/Cake.EcsDeploy/Cake.EcsDeploy.csproj -c Release --nologo -v quiet -clp:ErrorsOnly >&2
+dotnet build src/Cake.EcsDeploy/Cake.EcsDeploy.csproj -c Release --nologo -v quiet -clp:NoSummary >&2
 exec dotnet cake build/build.cake "$@"

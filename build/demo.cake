@@ -89,8 +89,7 @@ sealed class LocalEcsProcess : IDisposable
             if (!line.StartsWith("LocalEcs listening on ")) read = process.StandardOutput.ReadLineAsync();
         }
         // Keep draining its output so it never blocks on a full pipe.
-        process.OutputDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
+        process.StandardOutput.ReadToEndAsync();
         return new LocalEcsProcess(process, line.Substring("LocalEcs listening on ".Length).Trim().TrimEnd('/'));
     }
 

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Cake.EcsDeploy.TaskDefinitions;
@@ -21,7 +22,7 @@ public sealed record TaskDefinitionBackup(string TaskDefinitionArn, JsonObject T
 /// </summary>
 public sealed class DeployArtifacts(string directory)
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, IndentSize = 4 };
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, IndentSize = 4, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>The folder, as given.</summary>
     public string Directory { get; } = directory;
@@ -38,7 +39,8 @@ public sealed class DeployArtifacts(string directory)
     /// <summary>Writes the backup files.</summary>
     public void WriteBackup(TaskDefinitionBackup backup)
     {
-        WriteAtomically(BackupFile, TaskDefinitionRenderer.ToCliShape(backup.TaskDefinition));
+        // The wire form, which is also what AWS CLI v1 prints (v2 prints timestamps as ISO 8601 instead).
+        WriteAtomically(BackupFile, backup.TaskDefinition);
         WriteAtomically(BackupInfoFile, new JsonObject
         {
             ["taskDefinitionArn"] = backup.TaskDefinitionArn,

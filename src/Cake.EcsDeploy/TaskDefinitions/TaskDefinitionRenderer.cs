@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 
 namespace Cake.EcsDeploy.TaskDefinitions;
@@ -23,9 +22,6 @@ public static class TaskDefinitionRenderer
         "taskDefinitionArn", "revision", "status", "requiresAttributes", "compatibilities",
         "registeredAt", "registeredBy", "deregisteredAt", "deleteRequestedAt",
     ];
-
-    /// <summary>Timestamp members of a task definition, which the AWS CLI prints as ISO 8601.</summary>
-    public static readonly IReadOnlyList<string> TimestampFields = ["registeredAt", "deregisteredAt", "deleteRequestedAt"];
 
     /// <summary>
     /// Renders the RegisterTaskDefinition request: a copy of <paramref name="described"/> with <paramref name="image"/>
@@ -66,34 +62,6 @@ public static class TaskDefinitionRenderer
             .OfType<JsonObject>()
             .Select(c => (string?)c["name"] ?? "")
             .ToList();
-
-    /// <summary>
-    /// The task definition in the shape <c>aws ecs describe-task-definition --query taskDefinition</c> prints
-    /// (in UTC): the same members, timestamps as ISO 8601 strings instead of the wire's epoch seconds.
-    /// </summary>
-    public static JsonObject ToCliShape(JsonObject described)
-    {
-        var copy = (JsonObject)described.DeepClone();
-        foreach (var field in TimestampFields)
-        {
-            if (copy[field] is JsonValue value && value.TryGetValue<double>(out var seconds))
-            {
-                copy[field] = FormatLikeAwsCli(seconds);
-            }
-        }
-
-        return copy;
-    }
-
-    // What botocore and the CLI do: datetime.fromtimestamp (microseconds, rounded half to even), then isoformat(),
-    // which prints the microseconds only when they are not zero.
-    private static string FormatLikeAwsCli(double epochSeconds)
-    {
-        var whole = Math.Floor(epochSeconds);
-        var micros = (long)Math.Round((epochSeconds - whole) * 1_000_000, MidpointRounding.ToEven);
-        var time = DateTimeOffset.UnixEpoch.AddSeconds(whole).AddTicks(micros * 10);
-        return time.ToString(micros == 0 ? "yyyy-MM-dd'T'HH:mm:ss'+00:00'" : "yyyy-MM-dd'T'HH:mm:ss.ffffff'+00:00'", CultureInfo.InvariantCulture);
-    }
 
     private static JsonObject FindContainer(JsonObject request, string? name)
     {

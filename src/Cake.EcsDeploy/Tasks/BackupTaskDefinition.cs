@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Cake.EcsDeploy.Artifacts;
 using Cake.EcsDeploy.Deployments;
+using Cake.EcsDeploy.Ecs;
 
 namespace Cake.EcsDeploy.Tasks;
 
@@ -24,7 +25,17 @@ public sealed class BackupTaskDefinition : EcsDeployTask
     /// <summary>Reads the service and the revision it runs; refuses when the service is not ACTIVE or mid-deployment.</summary>
     public static async Task<TaskDefinitionBackup> TakeAsync(EcsDeployRun run, string cluster, string service, bool force)
     {
-        var current = await run.Ecs.DescribeServiceAsync(cluster, service);
+        EcsService current;
+        try
+        {
+            current = await run.Ecs.DescribeServiceAsync(cluster, service);
+        }
+        catch (EcsException e) when (e.ErrorType is "ServiceNotFoundException" or "ClusterNotFoundException")
+        {
+            throw new EcsDeployInputException(
+                $"{e.EcsMessage} Check --cluster and --service, and --region or --ecs-endpoint. Nothing was changed in ECS.", e);
+        }
+
         if (current.Status != "ACTIVE")
         {
             throw new EcsDeployInputException($"Service '{service}' in cluster '{cluster}' is {current.Status}, not ACTIVE; it cannot be deployed to. Nothing was changed in ECS.");

@@ -182,8 +182,8 @@ internal sealed class DeploymentScheduler(EcsStore store, LocalEcsOptions option
             .ThenBy(t => t.CreatedAt)
             .ToList();
         stopped.AddRange(old.Where(t => t.IsStarting));
-        var healthy = tasks.Count(t => t.IsServing);
-        foreach (var task in old.Where(t => t.IsServing))
+        var healthy = tasks.Count(t => IsHealthy(t, now));
+        foreach (var task in old.Where(t => IsHealthy(t, now)))
         {
             if (healthy - 1 < minHealthy)
             {
@@ -277,6 +277,11 @@ internal sealed class DeploymentScheduler(EcsStore store, LocalEcsOptions option
             StartDeployment(service, target.TaskDefinition, now);
         }
     }
+
+    /// Like a target group's health check: a task counts as healthy (letting old tasks be stopped) once it has
+    /// been RUNNING for half the start delay, so old and new revisions both serve for a moment during a rollout.
+    private bool IsHealthy(TaskState task, DateTimeOffset now) =>
+        task.IsServing && now >= task.StartedAt + options.TaskStartDelay / 2;
 
     private static TaskState Launch(ServiceState service, DeploymentState deployment, DateTimeOffset now)
     {

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Xunit;
 
 namespace LocalEcs.Tests.Infrastructure;
 

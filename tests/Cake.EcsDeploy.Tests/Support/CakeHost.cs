@@ -1,0 +1,72 @@
+using System.Collections.Concurrent;
+using Cake.Core;
+using Cake.Core.Configuration;
+using Cake.Core.Diagnostics;
+using Cake.Core.IO;
+using Cake.Core.Tooling;
+using Cake.EcsDeploy.Tasks;
+using NSubstitute;
+
+namespace Cake.EcsDeploy.Tests.Support;
+
+/// <summary>
+/// Cake's real engine, in process: the tasks are registered through <see cref="EcsDeployTasks.Register"/> exactly as
+/// a build script does, and a target runs with the given arguments. Fast enough to run the whole task graph in
+/// unit-test time; the script-runner tests cover the real `dotnet cake` host.
+/// </summary>
+public static class CakeHost
+{
+    public sealed record Run(bool Succeeded, Exception? Error, string Log, CakeReport? Report)
+    {
+        public string ErrorMessage => Error?.Message ?? "";
+    }
+
+    public static async Task<Run> RunTargetAsync(string target, IDictionary<string, string> arguments)
+    {
+        var log = new CapturingCakeLog();
+        var fileSystem = new FileSystem();
+        var environment = new CakeEnvironment(new CakePlatform(), new CakeRuntime());
+        var globber = new Globber(fileSystem, environment);
+        var configuration = new CakeConfiguration(new Dictionary<string, string>());
+        var tools = new ToolLocator(environment, new ToolRepository(environment), new ToolResolutionStrategy(fileSystem, environment, globber, configuration, log));
+        var data = new CakeDataService();
+        var allArguments = new Dictionary<string, string>(arguments) { ["target"] = target };
+        var context = new CakeContext(fileSystem, environment, globber, log, new Arguments(allArguments),
+            new ProcessRunner(fileSystem, environment, log, tools, configuration), new WindowsRegistry(), tools, data, configuration,
+            Substitute.For<IToolInstaller>(), Substitute.For<IServiceProvider>());
+
+        var engine = new CakeEngine(data, log);
+        EcsDeployTasks.Register(engine.RegisterTask);
+        try
+        {
+            var report = await engine.RunTargetAsync(context, new DefaultExecutionStrategy(log, Substitute.For<ICakeReportPrinter>()), new ExecutionSettings().SetTarget(target));
+            return new Run(true, null, log.Text, report);
+        }
+        catch (Exception e)
+        {
+            return new Run(false, e, log.Text + "\n" + e.Message, null);
+        }
+    }
+
+    private sealed class Arguments(IDictionary<string, string> values) : ICakeArguments
+    {
+        public bool HasArgument(string name) => values.ContainsKey(name);
+
+        public ICollection<string> GetArguments(string name) => values.TryGetValue(name, out var v) ? [v] : [];
+
+        public IDictionary<string, ICollection<string>> GetArguments() =>
+            values.ToDictionary(p => p.Key, p => (ICollection<string>)[p.Value]);
+    }
+
+    private sealed class CapturingCakeLog : ICakeLog
+    {
+        private readonly ConcurrentQueue<string> _lines = new();
+
+        public Verbosity Verbosity { get; set; } = Verbosity.Diagnostic;
+
+        public string Text => string.Join("\n", _lines);
+
+        public void Write(Verbosity verbosity, LogLevel level, string format, params object[] args) =>
+            _lines.Enqueue($"{level}: {(args.Length == 0 ? format : string.Format(format, args))}");
+    }
+}
