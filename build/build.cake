@@ -4,6 +4,9 @@
 
 using Cake.EcsDeploy.Tasks;
 
+// Cake starts in build/; relative paths (--artifacts, src/...) are meant from the repository root, where build.sh runs.
+Context.Environment.WorkingDirectory = MakeAbsolute(Directory(".."));
+
 var target = Argument("target", "Test");
 var configuration = Argument("configuration", "Release");
 

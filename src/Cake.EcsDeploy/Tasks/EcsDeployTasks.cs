@@ -64,8 +64,13 @@ public static class EcsDeployTasks
     }
 
     /// <summary>A run with settings from Cake arguments (malformed ones rejected), not yet checked for a target.</summary>
-    public static EcsDeployRun CreateRunFromArgumentsUnvalidated(ICakeContext context) =>
-        new(EcsDeploySettingsReader.Read(name => ReadArgument(context.Arguments, name)), new CakeDeployLog(context.Log), context.Environment.GetEnvironmentVariable);
+    public static EcsDeployRun CreateRunFromArgumentsUnvalidated(ICakeContext context)
+    {
+        var settings = EcsDeploySettingsReader.Read(name => ReadArgument(context.Arguments, name));
+        // A relative --artifacts is relative to Cake's working directory, as every Cake path is.
+        settings = settings with { ArtifactsDirectory = Path.GetFullPath(settings.ArtifactsDirectory, context.Environment.WorkingDirectory.FullPath) };
+        return new EcsDeployRun(settings, new CakeDeployLog(context.Log), context.Environment.GetEnvironmentVariable);
+    }
 
     // Cake keeps every value of a repeated argument; the last one wins. A bare --flag has an empty value.
     private static string? ReadArgument(ICakeArguments arguments, string name) =>
