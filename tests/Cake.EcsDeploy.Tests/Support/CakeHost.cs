@@ -23,19 +23,8 @@ public static class CakeHost
 
     public static async Task<Run> RunTargetAsync(string target, IDictionary<string, string> arguments)
     {
-        var log = new CapturingCakeLog();
-        var fileSystem = new FileSystem();
-        var environment = new CakeEnvironment(new CakePlatform(), new CakeRuntime());
-        var globber = new Globber(fileSystem, environment);
-        var configuration = new CakeConfiguration(new Dictionary<string, string>());
-        var tools = new ToolLocator(environment, new ToolRepository(environment), new ToolResolutionStrategy(fileSystem, environment, globber, configuration, log));
-        var data = new CakeDataService();
-        var allArguments = new Dictionary<string, string>(arguments) { ["target"] = target };
-        var context = new CakeContext(fileSystem, environment, globber, log, new Arguments(allArguments),
-            new ProcessRunner(fileSystem, environment, log, tools, configuration), new WindowsRegistry(), tools, data, configuration,
-            Substitute.For<IToolInstaller>(), Substitute.For<IServiceProvider>());
-
-        var engine = new CakeEngine(data, log);
+        var (context, log) = CreateContext(new Dictionary<string, string>(arguments) { ["target"] = target });
+        var engine = new CakeEngine(new CakeDataService(), log);
         EcsDeployTasks.Register(engine.RegisterTask);
         try
         {
@@ -48,6 +37,21 @@ public static class CakeHost
         }
     }
 
+    /// <summary>A real Cake context (file system, environment, process runner) with the given arguments and a capturing log.</summary>
+    public static (ICakeContext Context, CapturingCakeLog Log) CreateContext(IDictionary<string, string> arguments)
+    {
+        var log = new CapturingCakeLog();
+        var fileSystem = new FileSystem();
+        var environment = new CakeEnvironment(new CakePlatform(), new CakeRuntime());
+        var globber = new Globber(fileSystem, environment);
+        var configuration = new CakeConfiguration(new Dictionary<string, string>());
+        var tools = new ToolLocator(environment, new ToolRepository(environment), new ToolResolutionStrategy(fileSystem, environment, globber, configuration, log));
+        var context = new CakeContext(fileSystem, environment, globber, log, new Arguments(arguments),
+            new ProcessRunner(fileSystem, environment, log, tools, configuration), new WindowsRegistry(), tools, new CakeDataService(), configuration,
+            Substitute.For<IToolInstaller>(), Substitute.For<IServiceProvider>());
+        return (context, log);
+    }
+
     private sealed class Arguments(IDictionary<string, string> values) : ICakeArguments
     {
         public bool HasArgument(string name) => values.ContainsKey(name);
@@ -58,7 +62,7 @@ public static class CakeHost
             values.ToDictionary(p => p.Key, p => (ICollection<string>)[p.Value]);
     }
 
-    private sealed class CapturingCakeLog : ICakeLog
+    public sealed class CapturingCakeLog : ICakeLog
     {
         private readonly ConcurrentQueue<string> _lines = new();
 
