@@ -1,6 +1,7 @@
 using System.Net;
 using LocalEcs.Admin;
 using LocalEcs.Api;
+using LocalEcs.Faults;
 using LocalEcs.LoadBalancer;
 using LocalEcs.Model;
 using LocalEcs.Simulation;
@@ -15,8 +16,9 @@ public sealed class LocalEcsHost : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly SimulationLoop? _loop;
 
-    private LocalEcsHost(WebApplication app, SimulationLoop? loop, EcsStore store, DeploymentScheduler scheduler, string baseAddress)
+    private LocalEcsHost(WebApplication app, SimulationLoop? loop, EcsStore store, DeploymentScheduler scheduler, ApiFaults faults, string baseAddress)
     {
+        Faults = faults;
         _app = app;
         _loop = loop;
         Store = store;
@@ -31,6 +33,9 @@ public sealed class LocalEcsHost : IAsyncDisposable
 
     internal EcsStore Store { get; }
     internal DeploymentScheduler Scheduler { get; }
+
+    /// The live API fault settings (also at /_localecs/faults).
+    internal ApiFaults Faults { get; }
 
     /// Starts on 127.0.0.1. With <paramref name="runSimulation"/> false nothing moves unless the scheduler is
     /// stepped by hand (tests with a fake TimeProvider do that).
@@ -55,9 +60,10 @@ public sealed class LocalEcsHost : IAsyncDisposable
         var store = new EcsStore();
         var stats = new ApiStats();
         var scheduler = new DeploymentScheduler(store, options, time);
-        EcsProtocol.Map(app, store, scheduler, stats, time);
-        LoadBalancerEndpoint.Map(app, store, stats);
-        AdminEndpoints.Map(app, store, stats);
+        var faults = new ApiFaults(options.Faults);
+        EcsProtocol.Map(app, store, scheduler, stats, faults, time);
+        LoadBalancerEndpoint.Map(app, store, stats, time);
+        AdminEndpoints.Map(app, store, stats, faults);
 
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!
@@ -71,7 +77,7 @@ public sealed class LocalEcsHost : IAsyncDisposable
             loop.Start();
         }
 
-        return new LocalEcsHost(app, loop, store, scheduler, $"http://127.0.0.1:{port}");
+        return new LocalEcsHost(app, loop, store, scheduler, faults, $"http://127.0.0.1:{port}");
     }
 
     public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) =>

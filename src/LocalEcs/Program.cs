@@ -9,6 +9,10 @@ catch (FormatException e)
 {
     await Console.Error.WriteLineAsync("LocalEcs: " + e.Message);
     await Console.Error.WriteLineAsync("usage: LocalEcs [--port N] [--task-start-delay 2s] [--task-stop-delay 1s] [--tick 100ms]");
+    await Console.Error.WriteLineAsync("       faults: [--fault-seed N] [--throttle-rate 0.1] [--throttle-next N] [--throttle-operations Op1,Op2]");
+    await Console.Error.WriteLineAsync("               [--server-error-rate|-next|-operations ...] [--server-error-fail-after-applying true]");
+    await Console.Error.WriteLineAsync("               [--drop-connection-rate|-next|-operations ...] [--drop-connection-fail-after-applying true]");
+    await Console.Error.WriteLineAsync("               [--latency 200ms] [--latency-rate|-next|-operations ...]   (see README \"Faults on demand\")");
     return 2;
 }
 

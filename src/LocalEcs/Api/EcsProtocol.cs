@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using LocalEcs.Admin;
 using LocalEcs.Api.Operations;
+using LocalEcs.Faults;
 using LocalEcs.Model;
 using LocalEcs.Simulation;
 
@@ -37,17 +38,59 @@ internal static partial class EcsProtocol
         ["ListTagsForResource"] = TagOperations.ListTagsForResource,
     };
 
-    public static void Map(WebApplication app, EcsStore store, DeploymentScheduler scheduler, ApiStats stats, TimeProvider time)
+    public const string ThrottlingMessage = "Rate exceeded";
+    public const string InjectedServerErrorMessage = "Internal server error (fault injected by LocalEcs).";
+    public const string InjectedAfterApplyingMessage = "Internal server error after the request was applied (fault injected by LocalEcs).";
+
+    public static void Map(WebApplication app, EcsStore store, DeploymentScheduler scheduler, ApiStats stats, ApiFaults faults, TimeProvider time)
     {
-        app.MapPost("/", (HttpContext http) => HandleAsync(http, store, scheduler, stats, time));
+        app.MapPost("/", (HttpContext http) => HandleAsync(http, store, scheduler, stats, faults, time));
     }
 
-    private static async Task HandleAsync(HttpContext http, EcsStore store, DeploymentScheduler scheduler, ApiStats stats, TimeProvider time)
+    private static async Task HandleAsync(
+        HttpContext http, EcsStore store, DeploymentScheduler scheduler, ApiStats stats, ApiFaults faults, TimeProvider time)
     {
         http.Response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();
         var target = http.Request.Headers["X-Amz-Target"].ToString();
         var operation = target.StartsWith(TargetPrefix, StringComparison.Ordinal) ? target[TargetPrefix.Length..] : target;
-        stats.CountApiCall(operation.Length == 0 ? "(none)" : operation);
+        var name = operation.Length == 0 ? "(none)" : operation;
+        stats.CountApiCall(name);
+        string text;
+        try
+        {
+            text = await ReadBodyAsync(http.Request);
+        }
+        catch (Exception e) when (e is IOException or BadHttpRequestException or OperationCanceledException)
+        {
+            await WriteErrorAsync(http.Response, 400, "SerializationException", "Could not read the request body: " + e.Message);
+            return;
+        }
+
+        // Faults on demand (README "Faults on demand"): a call that fails before applying changes nothing.
+        var fault = faults.Decide(operation);
+        if (fault.Delay > TimeSpan.Zero)
+        {
+            stats.CountFault(name, ApiStats.DelayedCalls);
+            stats.CountFault(name, ApiStats.AddedLatencyMs, (long)fault.Delay.TotalMilliseconds);
+            try
+            {
+                await Task.Delay(fault.Delay, time, http.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+
+        if (fault.Kind != FaultKind.None && !fault.AfterApplying)
+        {
+            await FailAsync(http, stats, name, fault);
+            return;
+        }
+
+        int status;
+        JsonObject body;
+        string? errorType = null;
         try
         {
             if (!Operations.TryGetValue(operation, out var handler))
@@ -55,31 +98,69 @@ internal static partial class EcsProtocol
                 throw new EcsException("UnknownOperationException", $"Unknown operation {operation}.");
             }
 
-            var input = await ReadInputAsync(http.Request);
+            var input = Parse(text);
             var region = RegionOf(http.Request.Headers.Authorization.ToString());
-            JsonObject output;
             lock (store.Gate)
             {
-                output = handler(new EcsRequest(store.Region(region), input, time.GetUtcNow(), scheduler));
+                body = handler(new EcsRequest(store.Region(region), input, time.GetUtcNow(), scheduler));
             }
 
-            await WriteAsync(http.Response, 200, output);
+            status = 200;
         }
         catch (EcsException e)
         {
-            await WriteErrorAsync(http.Response, e.StatusCode, e.Type, e.Message);
+            (status, errorType, body) = (e.StatusCode, e.Type, ErrorBody(e.Type, e.Message));
         }
         catch (Exception e)
         {
             Console.Error.WriteLine($"LocalEcs: internal error in {operation}: {e}");
-            await WriteErrorAsync(http.Response, 500, "ServerException", "LocalEcs internal error: " + e.Message);
+            (status, errorType, body) = (500, "ServerException", ErrorBody("ServerException", "LocalEcs internal error: " + e.Message));
+        }
+
+        if (fault.Kind != FaultKind.None)
+        {
+            // failAfterApplying: the call ran (whatever its outcome), and then its answer is lost.
+            stats.CountFault(name, ApiStats.AppliedThenFailed);
+            await FailAsync(http, stats, name, fault);
+            return;
+        }
+
+        if (errorType is not null)
+        {
+            http.Response.Headers["x-amzn-ErrorType"] = errorType;
+        }
+
+        await WriteAsync(http.Response, status, body);
+    }
+
+    private static async Task FailAsync(HttpContext http, ApiStats stats, string operation, FaultDecision fault)
+    {
+        switch (fault.Kind)
+        {
+            case FaultKind.Throttle:
+                stats.CountFault(operation, ApiStats.Throttled);
+                await WriteErrorAsync(http.Response, 400, "ThrottlingException", ThrottlingMessage);
+                break;
+            case FaultKind.ServerError:
+                stats.CountFault(operation, ApiStats.ServerErrors);
+                await WriteErrorAsync(
+                    http.Response, 500, "ServerException", fault.AfterApplying ? InjectedAfterApplyingMessage : InjectedServerErrorMessage);
+                break;
+            case FaultKind.DropConnection:
+                stats.CountFault(operation, ApiStats.DroppedConnections);
+                http.Abort();
+                break;
         }
     }
 
-    private static async Task<JsonObject> ReadInputAsync(HttpRequest request)
+    private static async Task<string> ReadBodyAsync(HttpRequest request)
     {
         using var reader = new StreamReader(request.Body);
-        var text = await reader.ReadToEndAsync();
+        return await reader.ReadToEndAsync();
+    }
+
+    private static JsonObject Parse(string text)
+    {
         if (string.IsNullOrWhiteSpace(text))
         {
             return [];
@@ -106,8 +187,10 @@ internal static partial class EcsProtocol
     private static Task WriteErrorAsync(HttpResponse response, int status, string type, string message)
     {
         response.Headers["x-amzn-ErrorType"] = type;
-        return WriteAsync(response, status, new JsonObject { ["__type"] = type, ["message"] = message });
+        return WriteAsync(response, status, ErrorBody(type, message));
     }
+
+    private static JsonObject ErrorBody(string type, string message) => new() { ["__type"] = type, ["message"] = message };
 
     private static async Task WriteAsync(HttpResponse response, int status, JsonObject body)
     {

@@ -5,22 +5,25 @@ using LocalEcs.Model;
 namespace LocalEcs.LoadBalancer;
 
 /// A target group per service: GET/HEAD /lb/{cluster}/{service}/{path} round-robins over the service's
-/// RUNNING tasks of every deployment, so during a rollout old and new revisions both answer.
+/// RUNNING tasks of every deployment, so during a rollout old and new revisions both answer. API faults do not apply
+/// here; the image behaviours (status-N, slow-N, flap-N, unhealthy) do.
 internal static class LoadBalancerEndpoint
 {
-    public static void Map(WebApplication app, EcsStore store, ApiStats stats)
+    public static void Map(WebApplication app, EcsStore store, ApiStats stats, TimeProvider time)
     {
         string[] methods = ["GET", "HEAD"];
         app.MapMethods("/lb/{cluster}/{service}", methods, (HttpContext http, string cluster, string service) =>
-            Serve(http, store, stats, cluster, service, ""));
+            ServeAsync(http, store, stats, time, cluster, service, ""));
         app.MapMethods("/lb/{cluster}/{service}/{**path}", methods, (HttpContext http, string cluster, string service, string? path) =>
-            Serve(http, store, stats, cluster, service, path ?? ""));
+            ServeAsync(http, store, stats, time, cluster, service, path ?? ""));
     }
 
-    private static IResult Serve(HttpContext http, EcsStore store, ApiStats stats, string clusterName, string serviceName, string path)
+    private static async Task<IResult> ServeAsync(
+        HttpContext http, EcsStore store, ApiStats stats, TimeProvider time, string clusterName, string serviceName, string path)
     {
         stats.CountLoadBalancerRequest();
         TaskState? target;
+        var status = 503;
         lock (store.Gate)
         {
             // The URL has no region: the first region that has this cluster and service wins.
@@ -39,6 +42,11 @@ internal static class LoadBalancerEndpoint
                 .ThenBy(t => t.Id, StringComparer.Ordinal)
                 .ToList();
             target = targets.Count == 0 ? null : targets[(int)(service.LoadBalancerCounter++ % targets.Count)];
+            if (target is not null)
+            {
+                // "unhealthy" images answer 503; status-N, flap-N change the answer (README "Image behaviours").
+                status = target.Behaviour.LoadBalancerStatus(target.LoadBalancerRequests++);
+            }
         }
 
         if (target is null)
@@ -59,8 +67,19 @@ internal static class LoadBalancerEndpoint
             ["image"] = image,
             ["path"] = "/" + path,
         };
-        // "unhealthy" images run, but the application behind them fails every request.
-        var status = target.Behaviour == ImageBehaviour.Unhealthy ? 503 : 200;
+        if (target.Behaviour.SlowResponse > TimeSpan.Zero)
+        {
+            // slow-N images: the application takes N ms to answer.
+            try
+            {
+                await Task.Delay(target.Behaviour.SlowResponse, time, http.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                return Results.Empty;
+            }
+        }
+
         return Results.Text(body.ToJsonString(), "application/json", statusCode: status);
     }
 }

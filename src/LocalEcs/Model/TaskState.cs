@@ -24,6 +24,9 @@ internal sealed class TaskState
     public int? ExitCode { get; set; }
     public long Version { get; set; } = 1;
 
+    /// Requests the load balancer sent to this task (flap-N images turn to 503 after N).
+    public long LoadBalancerRequests { get; set; }
+
     public string Group => "service:" + Service.Name;
     public bool IsStopped => LastStatus == "STOPPED";
     public bool WantsToRun => DesiredStatus == "RUNNING";

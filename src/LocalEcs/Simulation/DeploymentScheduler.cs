@@ -90,11 +90,12 @@ internal sealed class DeploymentScheduler(EcsStore store, LocalEcsOptions option
                 task.Version++;
             }
 
-            if (task.LastStatus == "PENDING" && now >= task.CreatedAt + options.TaskStartDelay)
+            // slowstart-N images stay PENDING N ms longer.
+            if (task.LastStatus == "PENDING" && now >= task.CreatedAt + options.TaskStartDelay + task.Behaviour.SlowStart)
             {
                 task.PullStoppedAt = now;
                 task.Version++;
-                if (task.Behaviour == ImageBehaviour.Crash)
+                if (task.Behaviour.Crash)
                 {
                     Crash(task, now);
                 }

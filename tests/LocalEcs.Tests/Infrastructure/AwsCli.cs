@@ -18,6 +18,9 @@ public sealed class AwsCli
 
     public AwsCli(string endpoint) => _endpoint = endpoint;
 
+    /// Extra environment for the CLI, set last (e.g. AWS_MAX_ATTEMPTS=1 to see throttling without its retries).
+    public Dictionary<string, string> Environment { get; } = new(StringComparer.Ordinal);
+
     public async Task<CliResult> RunAsync(params string[] args)
     {
         var start = new ProcessStartInfo("aws")
@@ -40,6 +43,10 @@ public sealed class AwsCli
         start.Environment["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null";
         start.Environment["AWS_DATA_PATH"] = DataPath.Value;
         start.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
+        foreach (var (name, value) in Environment)
+        {
+            start.Environment[name] = value;
+        }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start aws");
         var stdout = process.StandardOutput.ReadToEndAsync();
@@ -71,7 +78,7 @@ public sealed class AwsCli
             waiter["maxAttempts"] = 150;
         }
 
-        var root = Path.Combine(Path.GetTempPath(), "localecs-aws-data-" + Environment.ProcessId);
+        var root = Path.Combine(Path.GetTempPath(), "localecs-aws-data-" + System.Environment.ProcessId);
         var target = Path.Combine(root, "ecs", "2014-11-13");
         Directory.CreateDirectory(target);
         File.WriteAllText(Path.Combine(target, "waiters-2.json"), waiters.ToJsonString());

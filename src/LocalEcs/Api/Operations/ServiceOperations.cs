@@ -150,7 +150,8 @@ internal static class ServiceOperations
         var service = FindService(request.Cluster(), request.Required("service"));
         if (service.Status != "ACTIVE")
         {
-            throw EcsException.ServiceNotActive();
+            // ECS answers a repeated delete with the service as it is (DeleteService declares no ServiceNotActiveException).
+            return new JsonObject { ["service"] = ServiceJson.Render(service, tags: false) };
         }
 
         if (service.DesiredCount > 0 && request.Input.Bool("force") != true)

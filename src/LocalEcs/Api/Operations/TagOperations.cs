@@ -54,11 +54,14 @@ internal static class TagOperations
                     throw EcsException.ClusterNotFound();
                 }
 
-                return ServiceOperations.FindService(owner, path[1]).Tags;
+                // InvalidParameterException: the one "not found" error all three tag operations declare.
+                return owner.Services.TryGetValue(path[1], out var service)
+                    ? service.Tags
+                    : throw EcsException.InvalidParameter("The specified resource is not found.");
             case "task-definition" when path.Length == 1:
                 return request.FindTaskDefinition(path[0]) is { } td
                     ? td.Tags
-                    : throw new EcsException("ResourceNotFoundException", "The specified task definition does not exist.");
+                    : throw EcsException.InvalidParameter("The specified resource is not found.");
             default:
                 throw EcsException.InvalidParameter("The specified resource type is not supported by LocalEcs.");
         }
