@@ -76,30 +76,29 @@ public static class EcsDeploySettingsReader
             return null;
         }
 
+        // Every knob is parsed, even without --verify-url, so a typo is reported either way.
         var verifyUrl = Url("verify-url", httpOnly: true);
         var status = Text("verify-status") is { } statusText ? TryStatus(statusText, errors) : null;
-        var verification = verifyUrl is null ? null : new VerificationOptions { Url = verifyUrl };
-        if (verification is not null)
+        var successes = Positive("verify-successes");
+        var attemptTimeout = Duration("verify-timeout");
+        var deadline = Duration("verify-deadline");
+        var successInterval = Duration("verify-interval");
+        var retryDelay = Duration("verify-retry-delay");
+
+        VerificationOptions? verification = null;
+        if (verifyUrl is not null)
         {
-            verification = verification with
+            var defaults = new VerificationOptions { Url = verifyUrl };
+            verification = defaults with
             {
-                ExpectedStatus = status ?? verification.ExpectedStatus,
-                ConsecutiveSuccesses = Positive("verify-successes") ?? verification.ConsecutiveSuccesses,
-                AttemptTimeout = Duration("verify-timeout") ?? verification.AttemptTimeout,
-                Deadline = Duration("verify-deadline") ?? verification.Deadline,
-                SuccessInterval = Duration("verify-interval") ?? verification.SuccessInterval,
-                RetryDelay = Duration("verify-retry-delay") ?? verification.RetryDelay,
+                ExpectedStatus = status ?? defaults.ExpectedStatus,
+                ConsecutiveSuccesses = successes ?? defaults.ConsecutiveSuccesses,
+                AttemptTimeout = attemptTimeout ?? defaults.AttemptTimeout,
+                Deadline = deadline ?? defaults.Deadline,
+                SuccessInterval = successInterval ?? defaults.SuccessInterval,
+                RetryDelay = retryDelay ?? defaults.RetryDelay,
+                MaxRetryDelay = TimeSpan.FromTicks(Math.Max(defaults.MaxRetryDelay.Ticks, (retryDelay ?? defaults.RetryDelay).Ticks)),
             };
-            verification = verification with { MaxRetryDelay = TimeSpan.FromTicks(Math.Max(verification.MaxRetryDelay.Ticks, verification.RetryDelay.Ticks)) };
-        }
-        else
-        {
-            // Still check the knobs, so a typo is reported even when the URL is missing.
-            Positive("verify-successes");
-            Duration("verify-timeout");
-            Duration("verify-deadline");
-            Duration("verify-interval");
-            Duration("verify-retry-delay");
         }
 
         var wait = new DeploymentWaitOptions();
