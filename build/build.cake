@@ -25,4 +25,5 @@ Task("Demo")
     .Description("Starts LocalEcs, deploys a good image (succeeds), then an unhealthy one (rolled back), and checks the service is back on the good revision.")
     .Does(() => RunDemo(Context, configuration));
 
-RunTarget(target);
+// Exit codes per outcome: 0 deployed, 1 error, 2 invalid input, 3 rolled back, 4 rollback failed.
+EcsDeployTasks.RunTarget(RunTarget, target);

@@ -59,7 +59,7 @@ void RunDemo(ICakeContext context, string configuration)
     var afterBad = ecs.DescribeServiceAsync(DemoCluster, DemoService).GetAwaiter().GetResult().TaskDefinition;
 
     var goodOk = goodExit == 0 && afterGood != first;
-    var badOk = badExit != 0 && afterBad == afterGood;
+    var badOk = badExit == 3 && afterBad == afterGood; // 3: rolled back, service restored
     Information("\n=== Demo summary ===");
     Information($"  good deploy (1.1.0):           exit {goodExit}, service on {DeploymentWaiter.ShortName(afterGood)}  {(goodOk ? "OK: deployed and verified" : "UNEXPECTED")}");
     Information($"  unhealthy deploy (1.2.0-unhealthy): exit {badExit}, service on {DeploymentWaiter.ShortName(afterBad)}  {(badOk ? "OK: failed verification, rolled back to the good revision" : "UNEXPECTED")}");

@@ -24,15 +24,24 @@ public sealed class EcsDeployRun : IDisposable
     /// <param name="environment">Environment variable lookup (AWS_REGION, AWS_ENDPOINT_URL_ECS, credentials).</param>
     /// <param name="timeProvider">The clock for waits and retries.</param>
     /// <param name="clientFactory">Creates the ECS client; the default is <see cref="EcsClient"/>.</param>
-    public EcsDeployRun(EcsDeploySettings settings, IDeployLog log, Func<string, string?> environment, TimeProvider? timeProvider = null, Func<EcsConnection, IEcsClient>? clientFactory = null)
+    /// <param name="target">The target the run was started for (<c>Deploy</c>, <c>Rollback</c>, a single step); decides what a failure does.</param>
+    public EcsDeployRun(EcsDeploySettings settings, IDeployLog log, Func<string, string?> environment, TimeProvider? timeProvider = null, Func<EcsConnection, IEcsClient>? clientFactory = null, string target = "Deploy")
     {
         Settings = settings;
         Log = log;
         _environment = environment;
         Time = timeProvider ?? TimeProvider.System;
         _clientFactory = clientFactory;
+        Target = target;
         Artifacts = new DeployArtifacts(settings.ArtifactsDirectory);
+        StartedAt = Time.GetUtcNow();
     }
+
+    /// <summary>The target the run was started for.</summary>
+    public string Target { get; }
+
+    /// <summary>When the run started.</summary>
+    public DateTimeOffset StartedAt { get; }
 
     /// <summary>The inputs.</summary>
     public EcsDeploySettings Settings { get; }
@@ -66,6 +75,19 @@ public sealed class EcsDeployRun : IDisposable
     /// </summary>
     public void ValidateFor(string target)
     {
+        if (target == nameof(Tasks.Rollback))
+        {
+            // A manual rollback may take cluster and service from the backup it restores; --rollback-to needs them given.
+            if (Settings.RollbackTo is not null)
+            {
+                Settings.RequireCluster();
+                Settings.RequireService();
+            }
+
+            Settings.RequireVerification();
+            return;
+        }
+
         Settings.RequireCluster();
         Settings.RequireService();
         switch (target)
@@ -75,14 +97,31 @@ public sealed class EcsDeployRun : IDisposable
             case nameof(Tasks.RenderTaskDefinition):
                 ImageReference.Validate(Settings.RequireImage());
                 break;
-            case nameof(Tasks.Rollback):
-                Settings.RequireVerification();
-                break;
             default:
                 ImageReference.Validate(Settings.RequireImage());
-                Settings.RequireVerification();
+                Settings.RequireVerification().ForRelease(Settings.Image);
                 break;
         }
+    }
+
+    /// <summary>Adds a moment to the report's timeline.</summary>
+    public void Mark(string step, string message) => State.Mark(Time.GetUtcNow(), step, message);
+
+    /// <summary>
+    /// Saves where the deploy stands to <c>state.json</c>, so that a killed run can be noticed and undone later.
+    /// Does nothing before a backup exists (nothing in ECS has changed yet).
+    /// </summary>
+    public void SaveProgress(string phase)
+    {
+        if (State.Backup is not { } backup)
+        {
+            return;
+        }
+
+        var outcome = State.Outcome;
+        Artifacts.WriteProgress(new DeployProgress(backup.Cluster, backup.Service, State.ManualRollback ? null : Settings.Image,
+            backup.TaskDefinitionArn, State.NewTaskDefinitionArn, State.ServiceChanged, phase, DeployOutcomes.Name(outcome),
+            StartedAt, Time.GetUtcNow()));
     }
 
     private EcsConnection Connection() => EcsConnection.Resolve(Settings.EcsEndpoint, Settings.Region, _environment);

@@ -39,6 +39,12 @@ public sealed record EcsDeploySettings
     /// <summary>Deploy even though another deployment of the service is in progress (<c>--force</c>).</summary>
     public bool Force { get; init; }
 
+    /// <summary>For a manual rollback (<c>--rollback-to</c>): the revision to put the service on, instead of the backup in the artifacts folder.</summary>
+    public string? RollbackTo { get; init; }
+
+    /// <summary>Deregister the failed revision after a successful rollback (<c>--deregister-failed</c>, default true).</summary>
+    public bool DeregisterFailed { get; init; } = true;
+
     /// <summary>The cluster, or a clear error naming the argument.</summary>
     public string RequireCluster() => Cluster ?? throw Missing("--cluster=<name>", "the ECS cluster of the service");
 

@@ -24,12 +24,17 @@ public static class EcsDeploySettingsReader
         ("verify-deadline", "time allowed for the whole verification (default 2m)"),
         ("verify-interval", "pause between successful requests (default 1s)"),
         ("verify-retry-delay", "first pause after a failed request, doubled each time (default 1s)"),
+        ("verify-version-header", "response header that names the version that answered; only answers from the new version count"),
+        ("verify-version-field", "JSON body field (dotted path, e.g. build.version) that names the version; only answers from the new version count"),
+        ("verify-version", "the version the new release answers with (default: the image's tag)"),
         ("region", "AWS region (else AWS_REGION / AWS_DEFAULT_REGION / profile)"),
         ("ecs-endpoint", "ECS endpoint URL (else AWS_ENDPOINT_URL_ECS, AWS_ENDPOINT_URL, else AWS)"),
         ("artifacts", "folder for the backup, rendered task definition and reports (default artifacts/ecs-deploy)"),
         ("stability-timeout", "time allowed for a deployment to finish (default 10m)"),
         ("poll-interval", "shortest pause between DescribeServices calls (default 2s; backs off to 7.5x while nothing changes)"),
-        ("force", "deploy even when another deployment of the service is in progress"),
+        ("force", "deploy even when another deployment of the service is in progress, or an earlier deploy did not finish"),
+        ("rollback-to", "for --target=Rollback: the task-definition ARN (or family:revision) to restore, instead of the backup in --artifacts"),
+        ("deregister-failed", "deregister the failed revision after a successful rollback (default true)"),
     ];
 
     /// <summary>Reads the settings; <paramref name="argument"/> returns an argument's value or null when absent.</summary>
@@ -84,6 +89,18 @@ public static class EcsDeploySettingsReader
         var deadline = Duration("verify-deadline");
         var successInterval = Duration("verify-interval");
         var retryDelay = Duration("verify-retry-delay");
+        var versionHeader = Text("verify-version-header");
+        var versionField = Text("verify-version-field");
+        var expectedVersion = Text("verify-version");
+        if (versionHeader is not null && versionField is not null)
+        {
+            errors.Add("--verify-version-header and --verify-version-field: give one of them, not both");
+        }
+
+        if (expectedVersion is not null && versionHeader is null && versionField is null)
+        {
+            errors.Add($"--verify-version={expectedVersion}: also say where the version is, with --verify-version-header=<name> or --verify-version-field=<path>");
+        }
 
         VerificationOptions? verification = null;
         if (verifyUrl is not null)
@@ -98,6 +115,7 @@ public static class EcsDeploySettingsReader
                 SuccessInterval = successInterval ?? defaults.SuccessInterval,
                 RetryDelay = retryDelay ?? defaults.RetryDelay,
                 MaxRetryDelay = TimeSpan.FromTicks(Math.Max(defaults.MaxRetryDelay.Ticks, (retryDelay ?? defaults.RetryDelay).Ticks)),
+                Version = versionHeader is not null || versionField is not null ? new VersionCheck(versionHeader, versionField, expectedVersion) : null,
             };
         }
 
@@ -111,8 +129,9 @@ public static class EcsDeploySettingsReader
         };
 
         // A bare --force arrives as an empty value.
-        var force = argument("force") is { } forceText
-            && (forceText.Trim().Length == 0 || (Parse("force", t => bool.Parse(t), "true or false") ?? false));
+        bool Flag(string name, bool absent) => argument(name) is not { } text
+            ? absent
+            : text.Trim().Length == 0 || (Parse(name, t => bool.Parse(t), "true or false") ?? absent);
 
         var settings = new EcsDeploySettings
         {
@@ -125,7 +144,9 @@ public static class EcsDeploySettingsReader
             EcsEndpoint = Url("ecs-endpoint", httpOnly: false),
             ArtifactsDirectory = Text("artifacts") ?? Path.Combine("artifacts", "ecs-deploy"),
             Wait = wait,
-            Force = force,
+            Force = Flag("force", absent: false),
+            RollbackTo = Text("rollback-to"),
+            DeregisterFailed = Flag("deregister-failed", absent: true),
         };
 
         return errors.Count == 0

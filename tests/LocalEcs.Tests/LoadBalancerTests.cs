@@ -21,8 +21,10 @@ public sealed class LoadBalancerTests(LocalEcsFixture ecs) : IClassFixture<Local
         body["taskDefinitionArn"]!.GetValue<string>().ShouldBe(td);
         body["image"]!.GetValue<string>().ShouldBe("shop/api:v7");
         body["path"]!.GetValue<string>().ShouldBe("/leo");
+        body["version"]!.GetValue<string>().ShouldBe("v7", "the image tag, as the application would report its version");
         response.Headers.GetValues("X-LocalEcs-Task-Definition").Single().ShouldBe(td);
         response.Headers.GetValues("X-LocalEcs-Image").Single().ShouldBe("shop/api:v7");
+        response.Headers.GetValues("X-LocalEcs-Version").Single().ShouldBe("v7");
         var firstTask = response.Headers.GetValues("X-LocalEcs-Task-Arn").Single();
 
         using var second = await ecs.Http.GetAsync("/lb/lb-healthy/api/leo");

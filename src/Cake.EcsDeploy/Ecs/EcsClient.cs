@@ -22,6 +22,9 @@ public interface IEcsClient
     /// <summary>RegisterTaskDefinition with a complete request document; returns the new revision's ARN.</summary>
     Task<string> RegisterTaskDefinitionAsync(JsonObject request, CancellationToken cancellationToken = default);
 
+    /// <summary>DeregisterTaskDefinition (marks a revision INACTIVE; running services keep it).</summary>
+    Task DeregisterTaskDefinitionAsync(string taskDefinitionArn, CancellationToken cancellationToken = default);
+
     /// <summary>UpdateService to another task definition; returns the service as ECS reports it right after.</summary>
     Task<EcsService> UpdateServiceAsync(string cluster, string service, string taskDefinition, CancellationToken cancellationToken = default);
 
@@ -105,6 +108,10 @@ public sealed class EcsClient : IEcsClient, IDisposable
         return (string?)response["taskDefinition"]?["taskDefinitionArn"]
             ?? throw new EcsException("RegisterTaskDefinition", "InvalidResponse", "the response has no taskDefinition.taskDefinitionArn.", 200);
     }
+
+    /// <inheritdoc />
+    public Task DeregisterTaskDefinitionAsync(string taskDefinitionArn, CancellationToken cancellationToken = default) =>
+        SendAsync("DeregisterTaskDefinition", new JsonObject { ["taskDefinition"] = taskDefinitionArn }, idempotent: true, cancellationToken);
 
     /// <inheritdoc />
     public async Task<EcsService> UpdateServiceAsync(string cluster, string service, string taskDefinition, CancellationToken cancellationToken = default)

@@ -24,4 +24,8 @@ public static partial class ImageReference
                 "for example ghcr.io/acme/api:1.4.2. Nothing was changed in ECS.");
         }
     }
+
+    /// <summary>The tag of a reference (<c>1.4.2</c> of <c>ghcr.io/acme/api:1.4.2</c>), or null when it has none.</summary>
+    public static string? Tag(string? image) =>
+        image is not null && Pattern().Match(image) is { Success: true } match && match.Groups["tag"].Success ? match.Groups["tag"].Value : null;
 }

@@ -35,6 +35,19 @@ public static class TaskDefinitionRenderer
     public static RenderedTaskDefinition Render(JsonObject described, JsonArray? tags, string image, string? container)
     {
         ImageReference.Validate(image);
+        var request = ToRegisterRequest(described, tags);
+        var target = FindContainer(request, container);
+        var previous = (string?)target["image"] ?? "";
+        target["image"] = image;
+        return new RenderedTaskDefinition(request, (string)target["name"]!, previous);
+    }
+
+    /// <summary>
+    /// The RegisterTaskDefinition request that registers <paramref name="described"/> again, unchanged: the read-only
+    /// members removed, its tags carried over. Used to restore a backed-up revision that was deregistered meanwhile.
+    /// </summary>
+    public static JsonObject ToRegisterRequest(JsonObject described, JsonArray? tags)
+    {
         var request = (JsonObject)described.DeepClone();
         foreach (var field in ReadOnlyFields)
         {
@@ -50,11 +63,25 @@ public static class TaskDefinitionRenderer
             request.Remove("tags");
         }
 
-        var target = FindContainer(request, container);
-        var previous = (string?)target["image"] ?? "";
-        target["image"] = image;
-        return new RenderedTaskDefinition(request, (string)target["name"]!, previous);
+        return request;
     }
+
+    /// <summary>The image of the chosen container (or of the only one); null when it cannot be chosen.</summary>
+    public static string? ImageOf(JsonObject taskDefinition, string? container)
+    {
+        var containers = (taskDefinition["containerDefinitions"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+        var chosen = string.IsNullOrEmpty(container)
+            ? (containers.Count == 1 ? containers[0] : null)
+            : containers.FirstOrDefault(c => (string?)c["name"] == container);
+        return (string?)chosen?["image"];
+    }
+
+    /// <summary>
+    /// Whether a described revision is what <paramref name="request"/> registers: every member of the request equals
+    /// the described one. Tells a registration that ECS applied (though its answer was lost) from one it did not.
+    /// </summary>
+    public static bool Matches(JsonObject described, JsonObject request) =>
+        request.Where(member => member.Key != "tags").All(member => JsonNode.DeepEquals(member.Value, described[member.Key]));
 
     /// <summary>The container names of a task definition, in order.</summary>
     public static IReadOnlyList<string> ContainerNames(JsonObject taskDefinition) =>

@@ -17,9 +17,46 @@ public sealed class BackupTaskDefinition : EcsDeployTask
     /// <inheritdoc />
     public override async Task RunAsync(EcsDeployRun run)
     {
+        GuardUnfinishedDeploy(run);
         run.State.Backup = await TakeAsync(run, run.Settings.RequireCluster(), run.Settings.RequireService(), run.Settings.Force);
         run.Artifacts.WriteBackup(run.State.Backup);
-        run.Log.Information($"Backed up {DeploymentWaiter.ShortName(run.State.Backup.TaskDefinitionArn)} (what {run.Settings.Service} runs now) to {run.Artifacts.BackupFile}");
+        run.SaveProgress("backed-up");
+        var message = $"Backed up {DeploymentWaiter.ShortName(run.State.Backup.TaskDefinitionArn)} (what {run.Settings.Service} runs now) to {run.Artifacts.BackupFile}";
+        run.Mark(Name, message);
+        run.Log.Information(message);
+    }
+
+    /// <summary>
+    /// An earlier run that changed the service and never finished (killed CI job, Ctrl-C) left the only backup of what
+    /// the service ran before it. Taking a new backup now would overwrite it with the unverified revision, so refuse,
+    /// unless --force, which first moves the earlier files aside.
+    /// </summary>
+    private static void GuardUnfinishedDeploy(EcsDeployRun run)
+    {
+        if (run.Artifacts.ReadProgress() is not { Finished: false } earlier)
+        {
+            return;
+        }
+
+        if (!earlier.ServiceChanged)
+        {
+            run.Log.Information($"An earlier run ({earlier.StartedAt:u}) stopped at '{earlier.Phase}', before it changed the service; starting over.");
+            return;
+        }
+
+        var what = $"An earlier deploy of {earlier.Service} ({earlier.Image ?? "a rollback"}, started {earlier.StartedAt:u}) did not finish: it stopped at " +
+            $"'{earlier.Phase}' after pointing the service at {DeploymentWaiter.ShortName(earlier.NewTaskDefinitionArn ?? "?")}, which was never verified " +
+            $"(see {run.Artifacts.StateFile}).";
+        if (!run.Settings.Force)
+        {
+            throw new EcsDeployInputException(what +
+                $" To put the service back on {DeploymentWaiter.ShortName(earlier.BackupTaskDefinitionArn)}, run: ./build.sh --target=Rollback --artifacts={run.Artifacts.Directory} --verify-url=<url>. " +
+                "To deploy anyway, pass --force (the earlier run's files are kept in a sub-folder). Nothing was changed in ECS.");
+        }
+
+        var archive = run.Artifacts.ArchiveUnfinished(run.Time.GetUtcNow());
+        run.Log.Warning(what + $" --force: deploying anyway; the earlier run's backup and state were moved to {archive}.");
+        run.Mark(nameof(BackupTaskDefinition), "an unfinished earlier deploy was found; --force moved its files to " + archive);
     }
 
     /// <summary>Reads the service and the revision it runs; refuses when the service is not ACTIVE or mid-deployment.</summary>

@@ -1,3 +1,5 @@
+using Cake.EcsDeploy.Reporting;
+
 namespace Cake.EcsDeploy.Tasks;
 
 /// <summary>
@@ -12,18 +14,50 @@ public abstract class EcsDeployTask
     /// <summary>What the task does, shown by <c>--description</c>/<c>--tree</c>.</summary>
     public abstract string Description { get; }
 
-    /// <summary>Whether the task should run given what the run has learned; skipped otherwise.</summary>
-    public virtual bool ShouldRun(EcsDeployRun run) => true;
+    /// <summary>Whether the task should run given what the run has learned; by default only while nothing has failed.</summary>
+    public virtual bool ShouldRun(EcsDeployRun run) => run.State.Failure is null;
 
     /// <summary>Why the task is skipped when <see cref="ShouldRun"/> is false.</summary>
-    public virtual string SkipReason => "not needed";
+    public virtual string SkipReason => "an earlier step failed";
 
     /// <summary>Does the work.</summary>
     public abstract Task RunAsync(EcsDeployRun run);
 
-    /// <summary>True when the task records its failure (<see cref="OnError"/>) instead of stopping the build.</summary>
-    public virtual bool RecordsErrors => false;
+    /// <summary>
+    /// True when the task records its failure (<see cref="OnError"/>) so the run goes on to Rollback and Deploy,
+    /// which report it. Deploy itself reports, and so does not record.
+    /// </summary>
+    public virtual bool RecordsErrors => true;
+
+    /// <summary>True for the tasks that end a run and write its report (Deploy, and Rollback run as the target).</summary>
+    public virtual bool ReportsOutcome => false;
 
     /// <summary>Records a failure so that Rollback and Deploy can act on it.</summary>
-    public virtual void OnError(Exception exception, EcsDeployRun run) { }
+    public virtual void OnError(Exception exception, EcsDeployRun run)
+    {
+        run.State.RecordFailure(Name, exception.Message, exception is EcsDeployInputException);
+        run.Mark(Name, "failed: " + exception.Message);
+        run.Log.Error($"{Name} failed: {exception.Message}");
+        run.SaveProgress(run.State.ServiceChanged ? "failed" : "failed-before-change");
+    }
+
+    /// <summary>
+    /// Ends a run: writes report.json and the final state, then fails the build with the outcome's exit code unless
+    /// the service runs what was asked for (the new release, or after a manual rollback the restored one).
+    /// </summary>
+    protected static void EndRun(EcsDeployRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var message = OutcomeMessage.For(run);
+        run.SaveProgress("finished");
+        run.Artifacts.WriteReport(DeployReport.Build(run));
+        var outcome = run.State.Outcome;
+        if (outcome == DeployOutcome.Deployed || (run.State.ManualRollback && outcome == DeployOutcome.RolledBack))
+        {
+            run.Log.Information(message);
+            return;
+        }
+
+        throw new EcsDeployOutcomeException(outcome, message);
+    }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Cake.Core;
 
 namespace Cake.EcsDeploy.Tasks;
@@ -25,23 +26,46 @@ public sealed record EcsDeployTaskBuilders(
 /// </summary>
 public static class EcsDeployTasks
 {
-    /// <summary>Registers the six tasks with settings read from the script's arguments.</summary>
+    /// <summary>Registers the six tasks with settings read from the script's arguments, environment and settings file.</summary>
     /// <param name="task">The script's <c>Task</c> method (the engine is not visible to scripts).</param>
-    /// <param name="createRun">Creates the run from the Cake context on first use; the default reads Cake arguments and environment.</param>
+    /// <param name="createRun">Creates the run from the Cake context on first use; the default is <see cref="CreateRunFromArguments"/>.</param>
     public static EcsDeployTaskBuilders Register(Func<string, CakeTaskBuilder> task, Func<ICakeContext, EcsDeployRun>? createRun = null)
     {
         ArgumentNullException.ThrowIfNull(task);
         createRun ??= CreateRunFromArguments;
         EcsDeployRun? run = null;
-        EcsDeployRun Run(ICakeContext context) => run ??= createRun(context);
+        EcsDeployRun Run(ICakeContext context) => run ??= CreateOrRecordInputError(context, createRun);
 
         CakeTaskBuilder Add(EcsDeployTask step)
         {
+            // The target itself always runs: a step run alone (--target=DeployService) must fail the build when it
+            // cannot do its work, rather than be skipped; inside Deploy, failures are recorded and reported at the end.
             var builder = task(step.Name)
                 .Description(step.Description)
-                .WithCriteria(context => step.ShouldRun(Run(context)), step.SkipReason)
-                .Does(context => step.RunAsync(Run(context)));
-            return step.RecordsErrors ? builder.OnError((exception, context) => step.OnError(exception, Run(context))) : builder;
+                .WithCriteria(context => step.ShouldRun(Run(context)) || Run(context).Target == step.Name, step.SkipReason)
+                .Does(context =>
+                {
+                    var current = Run(context);
+                    if (current.Target == step.Name && !step.ReportsOutcome && current.State.Failure is { } failure)
+                    {
+                        throw new EcsDeployStepException(failure);
+                    }
+
+                    return step.RunAsync(current);
+                });
+            return !step.RecordsErrors ? builder : builder.OnError((exception, context) =>
+            {
+                var current = Run(context);
+                if (exception is not EcsDeployOutcomeException)
+                {
+                    step.OnError(exception, current);
+                }
+
+                if (current.Target == step.Name)
+                {
+                    ExceptionDispatchInfo.Throw(exception);
+                }
+            });
         }
 
         var backup = Add(new BackupTaskDefinition());
@@ -51,26 +75,85 @@ public static class EcsDeployTasks
         var rollback = Add(new Rollback());
         var deploy = Add(new Deploy()).IsDependentOn(verify).IsDependentOn(rollback)
             .Finally(() => run?.Dispose());
+        rollback.Finally(() =>
+        {
+            if (run?.Target == nameof(Rollback))
+            {
+                run.Dispose();
+            }
+        });
 
         return new EcsDeployTaskBuilders(backup, render, deployService, verify, rollback, deploy);
     }
 
-    /// <summary>The default run: settings from Cake arguments, progress to Cake's log, validated for the target.</summary>
+    /// <summary>
+    /// Runs a target like the script's <c>RunTarget</c>, but lets the process exit with the deploy's outcome code
+    /// (0 deployed, 1 error, 2 invalid input, 3 rolled back, 4 rollback failed) instead of Cake's 1 for any failure:
+    /// <code>EcsDeployTasks.RunTarget(RunTarget, Argument("target", "Deploy"));</code>
+    /// </summary>
+    public static CakeReport RunTarget(Func<string, CakeReport> runTarget, string target)
+    {
+        ArgumentNullException.ThrowIfNull(runTarget);
+        try
+        {
+            return runTarget(target);
+        }
+        catch (CakeReportException e) when (e.InnerException is EcsDeployOutcomeException outcome)
+        {
+            // Cake's runner exits with the thrown CakeException's code; RunTarget wrapped ours in a report exception with code 1.
+            throw new CakeException(outcome.ExitCode, outcome.Message);
+        }
+    }
+
+    /// <summary>
+    /// The default run: settings from Cake arguments, ECS_DEPLOY_* environment variables and the settings file (in
+    /// that order), progress to Cake's log, validated for the target.
+    /// </summary>
     public static EcsDeployRun CreateRunFromArguments(ICakeContext context)
     {
         var run = CreateRunFromArgumentsUnvalidated(context);
-        run.ValidateFor(ReadArgument(context.Arguments, "target") ?? nameof(Deploy));
+        run.ValidateFor(run.Target);
         return run;
     }
 
-    /// <summary>A run with settings from Cake arguments (malformed ones rejected), not yet checked for a target.</summary>
+    /// <summary>A run with settings read (malformed ones rejected), not yet checked for its target.</summary>
     public static EcsDeployRun CreateRunFromArgumentsUnvalidated(ICakeContext context)
     {
-        var settings = EcsDeploySettingsReader.Read(name => ReadArgument(context.Arguments, name));
+        ArgumentNullException.ThrowIfNull(context);
+        var workingDirectory = context.Environment.WorkingDirectory.FullPath;
+        var sources = EcsDeploySettingsSources.Create(name => ReadArgument(context.Arguments, name), context.Environment.GetEnvironmentVariable, workingDirectory);
+        var settings = EcsDeploySettingsReader.Read(sources.Get);
         // A relative --artifacts is relative to Cake's working directory, as every Cake path is.
-        settings = settings with { ArtifactsDirectory = Path.GetFullPath(settings.ArtifactsDirectory, context.Environment.WorkingDirectory.FullPath) };
-        return new EcsDeployRun(settings, new CakeDeployLog(context.Log), context.Environment.GetEnvironmentVariable);
+        settings = settings with { ArtifactsDirectory = Path.GetFullPath(settings.ArtifactsDirectory, workingDirectory) };
+        return new EcsDeployRun(settings, new CakeDeployLog(context.Log), context.Environment.GetEnvironmentVariable, target: TargetOf(context));
     }
+
+    // Bad input must still end in the Deploy target's report and exit code, so it becomes the run's first failure
+    // rather than an exception out of the first task's criteria.
+    private static EcsDeployRun CreateOrRecordInputError(ICakeContext context, Func<ICakeContext, EcsDeployRun> createRun)
+    {
+        try
+        {
+            return createRun(context);
+        }
+        catch (EcsDeployInputException e)
+        {
+            var artifacts = ReadArgument(context.Arguments, "artifacts") is { Length: > 0 } given ? given : new EcsDeploySettings().ArtifactsDirectory;
+            var settings = new EcsDeploySettings
+            {
+                ArtifactsDirectory = Path.GetFullPath(artifacts, context.Environment.WorkingDirectory.FullPath),
+                Cluster = ReadArgument(context.Arguments, "cluster"),
+                Service = ReadArgument(context.Arguments, "service"),
+            };
+            var run = new EcsDeployRun(settings, new CakeDeployLog(context.Log), context.Environment.GetEnvironmentVariable, target: TargetOf(context));
+            run.State.RecordFailure("arguments", e.Message, isInput: true);
+            run.Mark("arguments", "invalid input: " + e.Message);
+            run.Log.Error(e.Message);
+            return run;
+        }
+    }
+
+    private static string TargetOf(ICakeContext context) => ReadArgument(context.Arguments, "target") is { Length: > 0 } target ? target : nameof(Deploy);
 
     // Cake keeps every value of a repeated argument; the last one wins. A bare --flag has an empty value.
     private static string? ReadArgument(ICakeArguments arguments, string name) =>

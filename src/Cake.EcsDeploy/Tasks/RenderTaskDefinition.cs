@@ -18,7 +18,9 @@ public sealed class RenderTaskDefinition : EcsDeployTask
         var rendered = TaskDefinitionRenderer.Render(backup.TaskDefinition, backup.Tags, run.Settings.RequireImage(), run.Settings.Container);
         run.Artifacts.WriteRendered(rendered);
         run.State.Rendered = rendered;
-        run.Log.Information($"Rendered {run.Artifacts.RenderedFile}: container '{rendered.Container}' image {rendered.PreviousImage} -> {run.Settings.Image}");
+        var message = $"Rendered {run.Artifacts.RenderedFile}: container '{rendered.Container}' image {rendered.PreviousImage} -> {run.Settings.Image}";
+        run.Mark(Name, message);
+        run.Log.Information(message);
         return Task.CompletedTask;
     }
 }

@@ -2,7 +2,8 @@ namespace Cake.EcsDeploy.Tasks;
 
 /// <summary>
 /// Proves the new version answers through the load balancer (retries, timeouts, consecutive successes), after a
-/// successful deployment. A failure is recorded for Rollback, not thrown out of the run.
+/// successful deployment. With a version header or body field named, only answers from the new release count.
+/// A failure is recorded for Rollback, not thrown out of the run.
 /// </summary>
 public sealed class VerifyEndpoint : EcsDeployTask
 {
@@ -16,27 +17,20 @@ public sealed class VerifyEndpoint : EcsDeployTask
     public override string SkipReason => "the deployment did not succeed";
 
     /// <inheritdoc />
-    public override bool RecordsErrors => true;
-
-    /// <inheritdoc />
     public override async Task RunAsync(EcsDeployRun run)
     {
-        var options = run.Settings.RequireVerification();
-        run.Log.Information($"Verifying {options.Url}: {options.ConsecutiveSuccesses} successes in a row ({options.ExpectedStatus}) within {options.Deadline.TotalSeconds:0}s");
+        var options = run.Settings.RequireVerification().ForRelease(run.Settings.Image);
+        run.Log.Information($"Verifying {options.Url}: {options.ConsecutiveSuccesses} successes in a row ({options.ExpectedStatus}" +
+            (options.Version is { } v ? $", version {v.Expected} in {v.Source}" : "") + $") within {options.Deadline.TotalSeconds:0}s");
         var result = await run.Verifier.VerifyAsync(options);
         run.State.Verification = result;
+        run.Mark(Name, (result.Passed ? "verified: " : "verification failed: ") + result.Summary);
         if (!result.Passed)
         {
             throw new EcsDeployStepException("Verification failed: " + result.Summary);
         }
 
+        run.SaveProgress("verified");
         run.Log.Information("Verified: " + result.Summary);
-    }
-
-    /// <inheritdoc />
-    public override void OnError(Exception exception, EcsDeployRun run)
-    {
-        run.State.RecordFailure(Name, exception.Message);
-        run.Log.Error(exception.Message);
     }
 }

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Cake.EcsDeploy.Reporting;
 using Polly;
 using Polly.Retry;
@@ -32,6 +34,30 @@ public sealed record VerificationOptions
 
     /// <summary>Longest pause after a failed request (default 10 s).</summary>
     public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// When set, an answer counts only if it names the expected version, so an old task that still answers during a
+    /// rollout can never make verification pass.
+    /// </summary>
+    public VersionCheck? Version { get; init; }
+
+    /// <summary>These options with the version to expect filled in: <c>--verify-version</c>, else the tag of <paramref name="image"/>.</summary>
+    /// <exception cref="EcsDeployInputException">A version check is asked for, no version given, and the image has no tag.</exception>
+    public VerificationOptions ForRelease(string? image) =>
+        Version is { Expected: null } check
+            ? this with { Version = check with { Expected = TaskDefinitions.ImageReference.Tag(image) ?? throw new EcsDeployInputException(
+                $"--verify-{(check.Header is null ? "version-field" : "version-header")} needs the version to expect, and the image {image} has no tag: pass --verify-version=<version>. Nothing was changed in ECS.") } }
+            : this;
+}
+
+/// <summary>Where an answer names the version that served it, and which version must.</summary>
+/// <param name="Header">A response header carrying the version (e.g. X-App-Version); or null.</param>
+/// <param name="Field">A dotted path to a JSON body field carrying it (e.g. build.version); or null.</param>
+/// <param name="Expected">The version that must answer; null until the deploy fills in the image's tag.</param>
+public sealed record VersionCheck(string? Header, string? Field, string? Expected)
+{
+    /// <summary>Where the version is read, for messages.</summary>
+    public string Source => Header is not null ? $"header {Header}" : $"body field {Field}";
 }
 
 /// <summary>One request of a verification.</summary>
@@ -109,6 +135,41 @@ public sealed class EndpointVerifier(HttpClient http, IDeployLog log, TimeProvid
         }
     }
 
+    // The version an answer names: a header's value, or a field of a JSON body (read up to 64 KiB).
+    private static async Task<string?> ReadVersionAsync(HttpResponseMessage response, VersionCheck check, CancellationToken cancellationToken)
+    {
+        if (check.Header is not null)
+        {
+            return response.Headers.TryGetValues(check.Header, out var values) || response.Content.Headers.TryGetValues(check.Header, out values)
+                ? values.FirstOrDefault()?.Trim()
+                : null;
+        }
+
+        var buffer = new byte[64 * 1024];
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        var length = 0;
+        int read;
+        while (length < buffer.Length && (read = await body.ReadAsync(buffer.AsMemory(length), cancellationToken)) > 0)
+        {
+            length += read;
+        }
+
+        try
+        {
+            var node = JsonNode.Parse(buffer.AsSpan(0, length));
+            foreach (var part in check.Field!.Split('.'))
+            {
+                node = node is JsonObject o ? o[part] : null;
+            }
+
+            return node is JsonValue value ? value.ToString().Trim() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     private async Task<VerificationAttempt> ProbeAsync(VerificationOptions options, int number, TimeSpan at, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
@@ -117,9 +178,24 @@ public sealed class EndpointVerifier(HttpClient http, IDeployLog log, TimeProvid
             using var response = await http.GetAsync(options.Url, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             var status = (int)response.StatusCode;
             var servedBy = response.Headers.TryGetValues("X-LocalEcs-Task-Definition", out var v) ? $", served by {v.First().Split('/').Last()}" : "";
-            return options.ExpectedStatus.Contains(status)
-                ? new VerificationAttempt(number, at, status, true, $"{watch.ElapsedMilliseconds} ms{servedBy}")
-                : new VerificationAttempt(number, at, status, false, $"expected {options.ExpectedStatus}, {watch.ElapsedMilliseconds} ms{servedBy}");
+            if (!options.ExpectedStatus.Contains(status))
+            {
+                return new VerificationAttempt(number, at, status, false, $"expected {options.ExpectedStatus}, {watch.ElapsedMilliseconds} ms{servedBy}");
+            }
+
+            if (options.Version is { } check)
+            {
+                var version = await ReadVersionAsync(response, check, cancellationToken);
+                if (version != check.Expected)
+                {
+                    return new VerificationAttempt(number, at, status, false,
+                        $"answered by version {version ?? "(none)"} ({check.Source}), expected {check.Expected}: not the new release, does not count{servedBy}");
+                }
+
+                return new VerificationAttempt(number, at, status, true, $"{watch.ElapsedMilliseconds} ms, version {version}{servedBy}");
+            }
+
+            return new VerificationAttempt(number, at, status, true, $"{watch.ElapsedMilliseconds} ms{servedBy}");
         }
         catch (HttpRequestException e)
         {

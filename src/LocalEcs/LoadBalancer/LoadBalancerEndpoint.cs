@@ -58,6 +58,9 @@ internal static class LoadBalancerEndpoint
         http.Response.Headers["X-LocalEcs-Task-Arn"] = target.Arn;
         http.Response.Headers["X-LocalEcs-Task-Definition"] = target.TaskDefinition.Arn;
         http.Response.Headers["X-LocalEcs-Image"] = image;
+        // The application's version, as a real service would report it: the image tag.
+        var version = VersionOf(image);
+        http.Response.Headers["X-LocalEcs-Version"] = version;
         var body = new JsonObject
         {
             ["cluster"] = clusterName,
@@ -65,6 +68,7 @@ internal static class LoadBalancerEndpoint
             ["taskArn"] = target.Arn,
             ["taskDefinitionArn"] = target.TaskDefinition.Arn,
             ["image"] = image,
+            ["version"] = version,
             ["path"] = "/" + path,
         };
         if (target.Behaviour.SlowResponse > TimeSpan.Zero)
@@ -81,5 +85,13 @@ internal static class LoadBalancerEndpoint
         }
 
         return Results.Text(body.ToJsonString(), "application/json", statusCode: status);
+    }
+
+    private static string VersionOf(string image)
+    {
+        var name = image.Split('@')[0];
+        var lastSlash = name.LastIndexOf('/');
+        var colon = name.LastIndexOf(':');
+        return colon > lastSlash ? name[(colon + 1)..] : "latest";
     }
 }

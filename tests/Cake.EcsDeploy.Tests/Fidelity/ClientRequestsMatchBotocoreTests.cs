@@ -24,8 +24,8 @@ public class ClientRequestsMatchBotocoreTests(LocalEcsServer localEcs) : IClassF
     /// <summary>Every operation of <see cref="IEcsClient"/>.</summary>
     private static readonly string[] ClientOperations =
     [
-        "CreateCluster", "CreateService", "DescribeServices", "DescribeTaskDefinition", "DescribeTasks", "ListTasks",
-        "RegisterTaskDefinition", "UpdateService",
+        "CreateCluster", "CreateService", "DeregisterTaskDefinition", "DescribeServices", "DescribeTaskDefinition", "DescribeTasks",
+        "ListTasks", "RegisterTaskDefinition", "UpdateService",
     ];
 
     // ---------------------------------------------------------------- the client's own flow
@@ -89,7 +89,7 @@ public class ClientRequestsMatchBotocoreTests(LocalEcsServer localEcs) : IClassF
 
     [Theory]
     [InlineData("healthy", "repo/api:1.1.0", true, new[] { "DescribeServices", "DescribeTaskDefinition", "RegisterTaskDefinition", "UpdateService" })]
-    [InlineData("crashing", "repo/api:1.1.0-crash", false, new[] { "DescribeServices", "DescribeTaskDefinition", "RegisterTaskDefinition", "UpdateService", "ListTasks", "DescribeTasks" })]
+    [InlineData("crashing", "repo/api:1.1.0-crash", false, new[] { "DescribeServices", "DescribeTaskDefinition", "RegisterTaskDefinition", "UpdateService", "ListTasks", "DescribeTasks", "DeregisterTaskDefinition" })]
     public async Task Every_request_of_a_whole_Deploy_target_fits_botocores_input_shape_and_every_response_its_output_shape(
         string service, string image, bool succeeds, string[] operations)
     {
@@ -189,6 +189,9 @@ public class ClientRequestsMatchBotocoreTests(LocalEcsServer localEcs) : IClassF
         stopped.ShouldNotBeEmpty();
         var tasks = await client.DescribeTasksAsync(cluster, [.. running, .. stopped]);
         tasks.Count.ShouldBe(running.Count + stopped.Count);
+
+        await client.DeregisterTaskDefinitionAsync(v1);
+        ((string?)(await client.DescribeTaskDefinitionAsync(v1)).TaskDefinition["status"]).ShouldBe("INACTIVE");
 
         (await Should.ThrowAsync<EcsException>(() => client.DescribeServiceAsync(cluster, "ghost"))).ErrorType.ShouldBe("ServiceNotFoundException");
         (await Should.ThrowAsync<EcsException>(() => client.DescribeTaskDefinitionAsync(family + ":99"))).ErrorType.ShouldBe("ClientException");

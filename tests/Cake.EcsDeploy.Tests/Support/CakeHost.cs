@@ -19,13 +19,19 @@ public static class CakeHost
     public sealed record Run(bool Succeeded, Exception? Error, string Log, CakeReport? Report)
     {
         public string ErrorMessage => Error?.Message ?? "";
+
+        /// <summary>The exit code the script runner would give (0 when the target succeeded).</summary>
+        /// <remarks>Cake's engine wraps a task's exception in a report exception, as the script's RunTarget does.</remarks>
+        public int ExitCode => Succeeded ? 0 : (Error as EcsDeployOutcomeException ?? Error?.InnerException as EcsDeployOutcomeException)?.ExitCode ?? 1;
     }
 
-    public static async Task<Run> RunTargetAsync(string target, IDictionary<string, string> arguments)
+    /// <param name="configure">Adds a consumer's own tasks or actions around the library's, as a build script would.</param>
+    public static async Task<Run> RunTargetAsync(string target, IDictionary<string, string> arguments, Action<EcsDeployTaskBuilders>? configure = null)
     {
         var (context, log) = CreateContext(new Dictionary<string, string>(arguments) { ["target"] = target });
         var engine = new CakeEngine(new CakeDataService(), log);
-        EcsDeployTasks.Register(engine.RegisterTask);
+        var builders = EcsDeployTasks.Register(engine.RegisterTask);
+        configure?.Invoke(builders);
         try
         {
             var report = await engine.RunTargetAsync(context, new DefaultExecutionStrategy(log, Substitute.For<ICakeReportPrinter>()), new ExecutionSettings().SetTarget(target));

@@ -11,7 +11,8 @@ public static class ChildProcess
         public string Output => StandardOutput + "\n" + StandardError;
     }
 
-    public static async Task<Result> RunAsync(string fileName, IEnumerable<string> arguments, IDictionary<string, string>? environment = null, string? workingDirectory = null, TimeSpan? timeout = null)
+    /// <param name="killWhen">Kills the whole process tree as soon as an output line matches (a run cut short, like a cancelled CI job).</param>
+    public static async Task<Result> RunAsync(string fileName, IEnumerable<string> arguments, IDictionary<string, string>? environment = null, string? workingDirectory = null, TimeSpan? timeout = null, Func<string, bool>? killWhen = null)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -33,7 +34,23 @@ public static class ChildProcess
         using var process = Process.Start(info)!;
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (stdout) stdout.AppendLine(e.Data); };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                return;
+            }
+
+            lock (stdout)
+            {
+                stdout.AppendLine(e.Data);
+            }
+
+            if (killWhen?.Invoke(e.Data) == true)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (stderr) stderr.AppendLine(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
