@@ -37,6 +37,9 @@ public sealed class EcsDeployRun : IDisposable
         StartedAt = Time.GetUtcNow();
     }
 
+    /// <summary>Where each setting came from, when read from arguments, environment and settings file (for Plan).</summary>
+    public EcsDeploySettingsSources? SettingsSources { get; init; }
+
     /// <summary>The target the run was started for.</summary>
     public string Target { get; }
 
@@ -75,6 +78,14 @@ public sealed class EcsDeployRun : IDisposable
     /// </summary>
     public void ValidateFor(string target)
     {
+        if (target == nameof(Tasks.Plan))
+        {
+            Settings.RequireCluster();
+            Settings.RequireService();
+            ImageReference.Validate(Settings.RequireImage());
+            return;
+        }
+
         if (target == nameof(Tasks.Rollback))
         {
             // A manual rollback may take cluster and service from the backup it restores; --rollback-to needs them given.

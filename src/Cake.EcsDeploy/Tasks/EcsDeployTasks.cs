@@ -10,19 +10,20 @@ public sealed record EcsDeployTaskBuilders(
     CakeTaskBuilder DeployService,
     CakeTaskBuilder VerifyEndpoint,
     CakeTaskBuilder Rollback,
-    CakeTaskBuilder Deploy);
+    CakeTaskBuilder Deploy,
+    CakeTaskBuilder Plan);
 
 /// <summary>
 /// Registers the deploy tasks on a Cake script's engine. In <c>build.cake</c>:
 /// <code>
 /// #r "path/to/Cake.EcsDeploy.dll"
 /// var ecs = Cake.EcsDeploy.Tasks.EcsDeployTasks.Register(Task);
-/// RunTarget(Argument("target", "Deploy"));
+/// EcsDeployTasks.RunTarget(RunTarget, Argument("target", "Deploy"));
 /// </code>
-/// The graph: Deploy depends on Backup → Render → DeployService → VerifyEndpoint, then Rollback. DeployService,
-/// VerifyEndpoint and Rollback record their failures (Cake error handlers) instead of stopping the build; Rollback
-/// runs only when the service was changed and something failed; Deploy turns the outcome into the build result.
-/// Rollback does not depend on the others, so <c>--target=Rollback</c> alone runs nothing else.
+/// The graph: Deploy depends on Backup → Render → DeployService → VerifyEndpoint, then Rollback. Each step records its
+/// failure (Cake error handlers) instead of stopping the build, and later steps are skipped; Rollback runs only when
+/// the service was changed and something failed; Deploy turns the outcome into report.json and the build result.
+/// Rollback does not depend on the others, so <c>--target=Rollback</c> alone runs nothing else. Plan stands alone too.
 /// </summary>
 public static class EcsDeployTasks
 {
@@ -83,7 +84,15 @@ public static class EcsDeployTasks
             }
         });
 
-        return new EcsDeployTaskBuilders(backup, render, deployService, verify, rollback, deploy);
+        var plan = Add(new Plan()).Finally(() =>
+        {
+            if (run?.Target == nameof(Plan))
+            {
+                run.Dispose();
+            }
+        });
+
+        return new EcsDeployTaskBuilders(backup, render, deployService, verify, rollback, deploy, plan);
     }
 
     /// <summary>
@@ -125,7 +134,10 @@ public static class EcsDeployTasks
         var settings = EcsDeploySettingsReader.Read(sources.Get);
         // A relative --artifacts is relative to Cake's working directory, as every Cake path is.
         settings = settings with { ArtifactsDirectory = Path.GetFullPath(settings.ArtifactsDirectory, workingDirectory) };
-        return new EcsDeployRun(settings, new CakeDeployLog(context.Log), context.Environment.GetEnvironmentVariable, target: TargetOf(context));
+        return new EcsDeployRun(settings, new CakeDeployLog(context.Log), context.Environment.GetEnvironmentVariable, target: TargetOf(context))
+        {
+            SettingsSources = sources,
+        };
     }
 
     // Bad input must still end in the Deploy target's report and exit code, so it becomes the run's first failure
