@@ -1,6 +1,7 @@
 // This repository's own pipeline: the ECS deploy tasks (from the addin built by build.sh), Demo, Test.
 #r "../src/Cake.EcsDeploy/bin/Release/net10.0/Cake.EcsDeploy.dll"
 #load "demo.cake"
+#load "pack.cake"
 
 using Cake.EcsDeploy.Tasks;
 
