@@ -255,8 +255,16 @@ public sealed class EcsClient : IEcsClient, IDisposable
         return new EcsException(operation, type, message ?? $"HTTP {status}", status);
     }
 
-    private ResiliencePipeline BuildPipeline(EcsRetryOptions options, TimeProvider timeProvider, Func<Exception, bool> shouldRetry) =>
-        new ResiliencePipelineBuilder { TimeProvider = timeProvider }
+    private ResiliencePipeline BuildPipeline(EcsRetryOptions options, TimeProvider timeProvider, Func<Exception, bool> shouldRetry)
+    {
+        var builder = new ResiliencePipelineBuilder { TimeProvider = timeProvider };
+        if (options.MaxRetries <= 0)
+        {
+            // Polly's retry strategy needs at least one retry; no retries means no retry strategy.
+            return builder.AddTimeout(options.AttemptTimeout).Build();
+        }
+
+        return builder
             .AddRetry(new RetryStrategyOptions
             {
                 ShouldHandle = new PredicateBuilder().Handle<Exception>(shouldRetry),
@@ -273,6 +281,7 @@ public sealed class EcsClient : IEcsClient, IDisposable
             })
             .AddTimeout(options.AttemptTimeout)
             .Build();
+    }
 
     private static string Describe(Exception? e) => e switch
     {

@@ -50,6 +50,16 @@ public class EcsClientTests
     }
 
     [Fact]
+    public async Task With_no_retries_configured_the_first_failure_is_final()
+    {
+        var ecs = new ScriptedEcs((HttpStatusCode.InternalServerError, """{"__type":"ServerException","message":"boom"}"""), (HttpStatusCode.OK, Service));
+        using var client = new EcsClient(new EcsConnection(new Uri("http://127.0.0.1:1/"), "us-east-1", new BasicAWSCredentials("a", "b")), retry: FastRetries with { MaxRetries = 0 }, handler: ecs);
+
+        (await Should.ThrowAsync<EcsException>(() => client.DescribeServiceAsync("c", "s"))).ErrorType.ShouldBe("ServerException");
+        ecs.Targets.Count.ShouldBe(1);
+    }
+
+    [Fact]
     public async Task Errors_become_exceptions_that_name_the_operation_and_ECS_error()
     {
         var ecs = new ScriptedEcs((HttpStatusCode.BadRequest, """{"__type":"com.amazonaws.ecs#ClusterNotFoundException","message":"Cluster not found."}"""));
