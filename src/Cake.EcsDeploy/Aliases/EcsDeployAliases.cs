@@ -48,7 +48,7 @@ public static class EcsDeployAliases
     public static (string TaskDefinitionArn, DeploymentResult Result) EcsDeployService(this ICakeContext context, EcsDeploySettings settings, RenderedTaskDefinition rendered)
     {
         using var run = NewRun(context, settings);
-        var arn = run.Ecs.RegisterTaskDefinitionAsync(rendered.Request).GetAwaiter().GetResult();
+        var arn = DeployService.RegisterOnceAsync(run, rendered.Request).GetAwaiter().GetResult();
         return (arn, SwitchTo(run, arn));
     }
 
