@@ -2,6 +2,7 @@
 #r "../src/Cake.EcsDeploy/bin/Release/net10.0/Cake.EcsDeploy.dll"
 #load "demo.cake"
 #load "pack.cake"
+#load "bench.cake"
 
 using Cake.EcsDeploy.Tasks;
 

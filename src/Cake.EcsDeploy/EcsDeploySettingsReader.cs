@@ -20,6 +20,7 @@ public static class EcsDeploySettingsReader
         ("verify-url", "URL through the load balancer that must answer"),
         ("verify-status", "status codes that count as success, e.g. 200-299 or 200,204 (default 200-299)"),
         ("verify-successes", "consecutive successes required (default 3)"),
+        ("verify-failures", "fail after this many failed requests in a row instead of waiting for the deadline (default: off)"),
         ("verify-timeout", "time allowed for one request (default 5s)"),
         ("verify-deadline", "time allowed for the whole verification (default 2m)"),
         ("verify-interval", "pause between successful requests (default 1s)"),
@@ -85,6 +86,7 @@ public static class EcsDeploySettingsReader
         var verifyUrl = Url("verify-url", httpOnly: true);
         var status = Text("verify-status") is { } statusText ? TryStatus(statusText, errors) : null;
         var successes = Positive("verify-successes");
+        var failures = Positive("verify-failures");
         var attemptTimeout = Duration("verify-timeout");
         var deadline = Duration("verify-deadline");
         var successInterval = Duration("verify-interval");
@@ -110,6 +112,7 @@ public static class EcsDeploySettingsReader
             {
                 ExpectedStatus = status ?? defaults.ExpectedStatus,
                 ConsecutiveSuccesses = successes ?? defaults.ConsecutiveSuccesses,
+                FailAfterConsecutiveFailures = failures ?? defaults.FailAfterConsecutiveFailures,
                 AttemptTimeout = attemptTimeout ?? defaults.AttemptTimeout,
                 Deadline = deadline ?? defaults.Deadline,
                 SuccessInterval = successInterval ?? defaults.SuccessInterval,

@@ -42,7 +42,8 @@ public sealed record DeploymentResult(DeploymentEnd End, string Summary, TimeSpa
 /// <summary>
 /// Watches a service until its deployment of a given revision has really finished or has failed, printing what ECS
 /// does meanwhile (running/desired, rollout state, new service events, why tasks stopped). Polls fast while things
-/// change and backs off while nothing does, to spare ECS's API rate limits.
+/// change and backs off while nothing does, to spare ECS's API rate limits; and when the service's events show how
+/// long its last rollout took, it also looks when this one should be done, so completion is seen at once.
 /// </summary>
 public sealed class DeploymentWaiter(IEcsClient ecs, IDeployLog log, TimeProvider? timeProvider = null)
 {
@@ -59,6 +60,8 @@ public sealed class DeploymentWaiter(IEcsClient ecs, IDeployLog log, TimeProvide
         var lastFailedTasks = 0;
         string? lastProgress = null;
         var interval = options.MinPollInterval;
+        DateTimeOffset? due = null;
+        var predicted = false;
 
         while (true)
         {
@@ -115,9 +118,62 @@ public sealed class DeploymentWaiter(IEcsClient ecs, IDeployLog log, TimeProvide
                 return End(DeploymentEnd.TimedOut, $"The deployment of {ShortName(taskDefinitionArn)} did not finish within {Format(options.Timeout)} (last state: {progress}).", elapsed, events);
             }
 
+            if (!predicted && ours is not null)
+            {
+                predicted = true;
+                due = PredictCompletion(current, ours);
+                if (due is { } at)
+                {
+                    log.Information($"  [{Format(elapsed)}] the service's last rollout took about {Format(at - ours.CreatedAt!.Value)}: looking again then");
+                }
+            }
+
+            // Poll adaptively, plus one look at the predicted end, so completion is seen at once; the regular polls
+            // go on meanwhile, so a failure is not noticed later than without a prediction.
+            var pause = interval;
+            if (due is { } end)
+            {
+                var untilDue = end - _time.GetUtcNow();
+                if (untilDue <= TimeSpan.Zero)
+                {
+                    due = null;
+                }
+                else if (untilDue < pause)
+                {
+                    pause = untilDue;
+                }
+            }
+
             var remaining = options.Timeout - elapsed;
-            await Task.Delay(interval < remaining ? interval : remaining, _time, cancellationToken);
+            await Task.Delay(pause < remaining ? pause : remaining, _time, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// When the deployment <paramref name="ours"/> should be done, judged by the service's last completed rollout: the
+    /// time from its last "has started N tasks" event to its "deployment completed" event, plus 2% and 150 ms.
+    /// Rollouts of one service take alike (same image pull, health checks, deregistration delay), so a look then
+    /// usually finds it done. Null when the events do not show a whole rollout.
+    /// </summary>
+    public static DateTimeOffset? PredictCompletion(EcsService service, EcsDeployment ours)
+    {
+        if (ours.CreatedAt is not { } created)
+        {
+            return null;
+        }
+
+        var earlier = (service.Events ?? []).Where(e => e.CreatedAt < created).OrderByDescending(e => e.CreatedAt).ToList();
+        var completed = earlier.FirstOrDefault(e => e.Message.Contains(" deployment completed", StringComparison.Ordinal));
+        // Only that rollout's own launch: after the completion before it, if any.
+        var before = completed is null ? null : earlier.FirstOrDefault(e => e.CreatedAt < completed.CreatedAt && e.Message.Contains(" deployment completed", StringComparison.Ordinal));
+        var started = completed is null ? null : earlier.FirstOrDefault(e => e.CreatedAt <= completed.CreatedAt && (before is null || e.CreatedAt > before.CreatedAt) && e.Message.Contains(" has started ", StringComparison.Ordinal));
+        if (completed is null || started is null || completed.CreatedAt <= started.CreatedAt)
+        {
+            return null;
+        }
+
+        var took = completed.CreatedAt - started.CreatedAt;
+        return created + took + took / 50 + TimeSpan.FromMilliseconds(150);
     }
 
     /// <summary>

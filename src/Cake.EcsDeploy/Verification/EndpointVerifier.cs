@@ -20,6 +20,13 @@ public sealed record VerificationOptions
     /// <summary>Successes in a row required to pass (default 3), so one lucky answer is not enough.</summary>
     public int ConsecutiveSuccesses { get; init; } = 3;
 
+    /// <summary>
+    /// Fail as soon as this many requests in a row have failed (0, the default: keep trying until the deadline). After
+    /// a completed deployment a new version that keeps failing is failing, and every minute spent confirming it is a
+    /// minute production is broken.
+    /// </summary>
+    public int FailAfterConsecutiveFailures { get; init; }
+
     /// <summary>Time allowed for one request (default 5 s).</summary>
     public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
@@ -85,6 +92,7 @@ public sealed class EndpointVerifier(HttpClient http, IDeployLog log, TimeProvid
     {
         var attempts = new List<VerificationAttempt>();
         var consecutive = 0;
+        var failuresInRow = 0;
         var started = _time.GetTimestamp();
 
         var pipeline = new ResiliencePipelineBuilder<bool> { TimeProvider = _time }
@@ -92,7 +100,7 @@ public sealed class EndpointVerifier(HttpClient http, IDeployLog log, TimeProvid
             .AddRetry(new RetryStrategyOptions<bool>
             {
                 // Retry until enough successes in a row; the deadline above ends it otherwise.
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is not null || !args.Outcome.Result),
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } e ? e is not FailedEnoughException : !args.Outcome.Result),
                 MaxRetryAttempts = int.MaxValue,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
@@ -111,6 +119,7 @@ public sealed class EndpointVerifier(HttpClient http, IDeployLog log, TimeProvid
                 var attempt = await ProbeAsync(options, attempts.Count + 1, _time.GetElapsedTime(started), ct);
                 attempts.Add(attempt);
                 consecutive = attempt.Passed ? consecutive + 1 : 0;
+                failuresInRow = attempt.Passed ? 0 : failuresInRow + 1;
                 var line = $"  verify #{attempt.Number} [{attempt.At.TotalSeconds:0.0}s] GET {options.Url} -> {(attempt.Status?.ToString() ?? "no answer")} ({attempt.Detail}); {consecutive}/{options.ConsecutiveSuccesses} in a row";
                 if (attempt.Passed)
                 {
@@ -121,10 +130,20 @@ public sealed class EndpointVerifier(HttpClient http, IDeployLog log, TimeProvid
                     log.Warning(line);
                 }
 
+                if (options.FailAfterConsecutiveFailures > 0 && failuresInRow >= options.FailAfterConsecutiveFailures)
+                {
+                    throw new FailedEnoughException();
+                }
+
                 return consecutive >= options.ConsecutiveSuccesses;
             }, cancellationToken);
 
             return new VerificationResult(true, $"{options.Url} answered {options.ConsecutiveSuccesses} times in a row as expected ({attempts.Count} requests).", attempts);
+        }
+        catch (FailedEnoughException)
+        {
+            return new VerificationResult(false,
+                $"{options.Url} failed {failuresInRow} times in a row (--verify-failures={options.FailAfterConsecutiveFailures}; last failure: {attempts[^1].Detail}); not waiting for the deadline.", attempts);
         }
         catch (TimeoutRejectedException)
         {
@@ -211,4 +230,7 @@ public sealed class EndpointVerifier(HttpClient http, IDeployLog log, TimeProvid
             return new VerificationAttempt(number, at, null, false, $"no answer within {options.AttemptTimeout.TotalSeconds:0.#}s");
         }
     }
+
+    // Ends the retry loop early: enough failures in a row to be sure.
+    private sealed class FailedEnoughException : Exception;
 }

@@ -10,7 +10,12 @@ public class DemoTargetTests
     public async Task Demo_deploys_a_good_image_then_rolls_back_an_unhealthy_one_and_exits_zero()
     {
         var result = await ChildProcess.RunAsync("bash", [Path.Combine(RepositoryPaths.Root, "build.sh"), "--target=Demo", $"--configuration={RepositoryPaths.Configuration}"],
-            AwsCli.Environment, timeout: TimeSpan.FromMinutes(5));
+            new Dictionary<string, string>(AwsCli.Environment)
+            {
+                ["CAKE_SETTINGS_ENABLESCRIPTCACHE"] = "true",
+                ["CAKE_PATHS_CACHE"] = Directory.CreateTempSubdirectory("ecs-demo-cache-").FullName,
+            },
+            timeout: TimeSpan.FromMinutes(5));
 
         result.ExitCode.ShouldBe(0, result.Output);
         result.Output.ShouldContain("OK: deployed and verified");

@@ -15,6 +15,9 @@ public sealed class AwsCli(string endpoint)
         ["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null",
         ["AWS_EC2_METADATA_DISABLED"] = "true",
         ["TZ"] = "UTC",
+        // build.sh turns Cake's script cache on; tests run several build.sh at once, which would race to write it.
+        // The Demo test turns it back on: its deploys run one after the other, the second from the cache.
+        ["CAKE_SETTINGS_ENABLESCRIPTCACHE"] = "false",
     };
 
     public async Task<ChildProcess.Result> RunAsync(params string[] arguments)

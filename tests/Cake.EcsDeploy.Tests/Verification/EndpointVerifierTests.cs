@@ -69,6 +69,20 @@ public class EndpointVerifierTests
     }
 
     [Fact]
+    public async Task With_verify_failures_it_fails_as_soon_as_that_many_requests_in_a_row_failed()
+    {
+        // Two failures, a success (the count restarts), then failures: the third in a row ends it, long before the deadline.
+        var handler = new ScriptedHandler(HttpStatusCode.ServiceUnavailable, HttpStatusCode.ServiceUnavailable, HttpStatusCode.OK, HttpStatusCode.BadGateway);
+        var options = Fast(deadline: TimeSpan.FromMinutes(5)) with { FailAfterConsecutiveFailures = 3 };
+
+        var result = await new EndpointVerifier(new HttpClient(handler), new CapturingLog()).VerifyAsync(options);
+
+        result.Passed.ShouldBeFalse();
+        result.Attempts.Select(a => a.Status).ShouldBe([503, 503, 200, 502, 502, 502]);
+        result.Summary.ShouldContain("failed 3 times in a row (--verify-failures=3");
+    }
+
+    [Fact]
     public async Task Expected_status_codes_are_configurable()
     {
         var handler = new ScriptedHandler(HttpStatusCode.NoContent);
