@@ -43,7 +43,7 @@ public sealed record DeploymentResult(DeploymentEnd End, string Summary, TimeSpa
 /// Watches a service until its deployment of a given revision has really finished or has failed, printing what ECS
 /// does meanwhile (running/desired, rollout state, new service events, why tasks stopped). Polls fast while things
 /// change and backs off while nothing does, to spare ECS's API rate limits; and when the service's events show how
-/// long its last rollout took, it also looks when this one should be done, so completion is seen at once.
+/// long its last rollout took, it looks when this one should be done rather than polling through the wait.
 /// </summary>
 public sealed class DeploymentWaiter(IEcsClient ecs, IDeployLog log, TimeProvider? timeProvider = null)
 {
@@ -124,23 +124,23 @@ public sealed class DeploymentWaiter(IEcsClient ecs, IDeployLog log, TimeProvide
                 due = PredictCompletion(current, ours);
                 if (due is { } at)
                 {
-                    log.Information($"  [{Format(elapsed)}] the service's last rollout took about {Format(at - ours.CreatedAt!.Value)}: looking again then");
+                    log.Information($"  [{Format(elapsed)}] the service's last rollout took about {Format(at - ours.CreatedAt!.Value)}: next look then (at most {Format(options.MaxPollInterval)} apart)");
                 }
             }
 
-            // Poll adaptively, plus one look at the predicted end, so completion is seen at once; the regular polls
-            // go on meanwhile, so a failure is not noticed later than without a prediction.
+            // Until the predicted end, look only then (at most MaxPollInterval apart, so a failure is still seen within
+            // it); after it, poll adaptively. Fewer calls than polling through the wait, and completion seen at once.
             var pause = interval;
             if (due is { } end)
             {
                 var untilDue = end - _time.GetUtcNow();
-                if (untilDue <= TimeSpan.Zero)
+                if (untilDue > TimeSpan.Zero)
+                {
+                    pause = untilDue < options.MaxPollInterval ? untilDue : options.MaxPollInterval;
+                }
+                else
                 {
                     due = null;
-                }
-                else if (untilDue < pause)
-                {
-                    pause = untilDue;
                 }
             }
 
@@ -152,8 +152,8 @@ public sealed class DeploymentWaiter(IEcsClient ecs, IDeployLog log, TimeProvide
     /// <summary>
     /// When the deployment <paramref name="ours"/> should be done, judged by the service's last completed rollout: the
     /// time from its last "has started N tasks" event to its "deployment completed" event, plus 2% and 150 ms.
-    /// Rollouts of one service take alike (same image pull, health checks, deregistration delay), so a look then
-    /// usually finds it done. Null when the events do not show a whole rollout.
+    /// Rollouts of one service take alike (same image pull, health checks, deregistration delay), so one look then
+    /// replaces a poll every few seconds. Null when the events do not show a whole rollout.
     /// </summary>
     public static DateTimeOffset? PredictCompletion(EcsService service, EcsDeployment ours)
     {
