@@ -115,6 +115,9 @@ public sealed class EcsDeployRun : IDisposable
         }
     }
 
+    /// <summary>An environment variable as the run sees it (e.g. <c>GITHUB_ACTIONS</c>), or null when it is not set.</summary>
+    public string? EnvironmentVariable(string name) => _environment(name);
+
     /// <summary>Adds a moment to the report's timeline.</summary>
     public void Mark(string step, string message) => State.Mark(Time.GetUtcNow(), step, message);
 

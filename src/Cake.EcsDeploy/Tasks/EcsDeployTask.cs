@@ -42,15 +42,34 @@ public abstract class EcsDeployTask
     }
 
     /// <summary>
-    /// Ends a run: writes report.json and the final state, then fails the build with the outcome's exit code unless
-    /// the service runs what was asked for (the new release, or after a manual rollback the restored one).
+    /// Ends a run: writes report.json and the final state, prints the summary table, and in GitHub Actions
+    /// (<c>GITHUB_ACTIONS=true</c>) the job summary, step outputs and annotations; then fails the build with the
+    /// outcome's exit code unless the service runs what was asked for (the new release, or after a manual rollback the
+    /// restored one).
     /// </summary>
     protected static void EndRun(EcsDeployRun run)
     {
         ArgumentNullException.ThrowIfNull(run);
         var message = OutcomeMessage.For(run);
         run.SaveProgress("finished");
-        run.Artifacts.WriteReport(DeployReport.Build(run));
+        var report = DeployReport.Build(run);
+        run.Artifacts.WriteReport(report);
+        run.Log.Information(ConsoleSummary.Render(report, run.Artifacts.Directory));
+        if (GitHubActionsReport.IsEnabled(run.EnvironmentVariable))
+        {
+            try
+            {
+                // Annotations go straight to standard output: the runner reads a command only at the start of a line,
+                // and Cake's log may colour or redirect what it writes.
+                GitHubActionsReport.Write(report, run.EnvironmentVariable, Console.Out);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The deploy's outcome stands whatever happens to its summary.
+                run.Log.Warning($"Could not write the GitHub job summary or step outputs: {e.Message}");
+            }
+        }
+
         var outcome = run.State.Outcome;
         if (outcome == DeployOutcome.Deployed || (run.State.ManualRollback && outcome == DeployOutcome.RolledBack))
         {
