@@ -40,6 +40,16 @@ public sealed class EcsDeployRun : IDisposable
     /// <summary>Where each setting came from, when read from arguments, environment and settings file (for Plan).</summary>
     public EcsDeploySettingsSources? SettingsSources { get; init; }
 
+    /// <summary>
+    /// A team's own check that replaces the HTTP verification (of the new release, and again after a rollback); with
+    /// it, <c>--verify-url</c> is not needed.
+    /// </summary>
+    public Func<EcsDeployRun, VerificationStage, Task<VerificationResult>>? CustomVerification { get; set; }
+
+    /// <summary>Verifies the service: the team's own check when there is one, else the endpoint with <paramref name="options"/>.</summary>
+    public Task<VerificationResult> VerifyAsync(VerificationStage stage, Func<VerificationOptions> options) =>
+        CustomVerification is { } custom ? custom(this, stage) : Verifier.VerifyAsync(options());
+
     /// <summary>The target the run was started for.</summary>
     public string Target { get; }
 
@@ -95,7 +105,11 @@ public sealed class EcsDeployRun : IDisposable
                 Settings.RequireService();
             }
 
-            Settings.RequireVerification();
+            if (CustomVerification is null)
+            {
+                Settings.RequireVerification();
+            }
+
             return;
         }
 
@@ -110,7 +124,11 @@ public sealed class EcsDeployRun : IDisposable
                 break;
             default:
                 ImageReference.Validate(Settings.RequireImage());
-                Settings.RequireVerification().ForRelease(Settings.Image);
+                if (CustomVerification is null)
+                {
+                    Settings.RequireVerification().ForRelease(Settings.Image);
+                }
+
                 break;
         }
     }

@@ -1,5 +1,6 @@
 using System.Runtime.ExceptionServices;
 using Cake.Core;
+using Cake.EcsDeploy.Verification;
 
 namespace Cake.EcsDeploy.Tasks;
 
@@ -30,9 +31,35 @@ public static class EcsDeployTasks
     /// <summary>Registers the six tasks with settings read from the script's arguments, environment and settings file.</summary>
     /// <param name="task">The script's <c>Task</c> method (the engine is not visible to scripts).</param>
     /// <param name="createRun">Creates the run from the Cake context on first use; the default is <see cref="CreateRunFromArguments"/>.</param>
-    public static EcsDeployTaskBuilders Register(Func<string, CakeTaskBuilder> task, Func<ICakeContext, EcsDeployRun>? createRun = null)
+    /// <param name="verify">
+    /// A team's own check that replaces the HTTP verification, run for the new release and again after a rollback
+    /// (then <c>--verify-url</c> is not needed). Return a failed <see cref="VerificationResult"/> (or throw) to roll back:
+    /// <code>
+    /// EcsDeployTasks.Register(Task, verify: (context, stage) =>
+    ///     StartProcess("./smoke-test.sh") == 0 ? new(true, "smoke tests passed", []) : new(false, "smoke tests failed", []));
+    /// </code>
+    /// </param>
+    public static EcsDeployTaskBuilders Register(Func<string, CakeTaskBuilder> task, Func<ICakeContext, EcsDeployRun>? createRun = null,
+        Func<ICakeContext, VerificationStage, VerificationResult>? verify = null)
     {
         ArgumentNullException.ThrowIfNull(task);
+        if (verify is not null)
+        {
+            // The check must be in place before the settings are validated: it makes --verify-url optional.
+            var create = createRun;
+            createRun = context =>
+            {
+                var run = create is null ? CreateRunFromArgumentsUnvalidated(context) : create(context);
+                run.CustomVerification = (_, stage) => Task.FromResult(verify(context, stage));
+                if (create is null)
+                {
+                    run.ValidateFor(run.Target);
+                }
+
+                return run;
+            };
+        }
+
         createRun ??= CreateRunFromArguments;
         EcsDeployRun? run = null;
         EcsDeployRun Run(ICakeContext context) => run ??= CreateOrRecordInputError(context, createRun);
@@ -72,9 +99,9 @@ public static class EcsDeployTasks
         var backup = Add(new BackupTaskDefinition());
         var render = Add(new RenderTaskDefinition()).IsDependentOn(backup);
         var deployService = Add(new DeployService()).IsDependentOn(render);
-        var verify = Add(new VerifyEndpoint()).IsDependentOn(deployService);
+        var verifyEndpoint = Add(new VerifyEndpoint()).IsDependentOn(deployService);
         var rollback = Add(new Rollback());
-        var deploy = Add(new Deploy()).IsDependentOn(verify).IsDependentOn(rollback)
+        var deploy = Add(new Deploy()).IsDependentOn(verifyEndpoint).IsDependentOn(rollback)
             .Finally(() => run?.Dispose());
         rollback.Finally(() =>
         {
@@ -92,7 +119,7 @@ public static class EcsDeployTasks
             }
         });
 
-        return new EcsDeployTaskBuilders(backup, render, deployService, verify, rollback, deploy, plan);
+        return new EcsDeployTaskBuilders(backup, render, deployService, verifyEndpoint, rollback, deploy, plan);
     }
 
     /// <summary>

@@ -167,7 +167,7 @@ public sealed class Rollback : EcsDeployTask
             throw new EcsDeployStepException("The rollback's deployment failed: " + deployment.Summary);
         }
 
-        var verification = await run.Verifier.VerifyAsync(ForPreviousRelease(run, backup));
+        var verification = await run.VerifyAsync(VerificationStage.AfterRollback, () => ForPreviousRelease(run, backup));
         state.RollbackVerification = verification;
         run.Mark(nameof(Rollback), (verification.Passed ? "verified after rollback: " : "verification after rollback failed: ") + verification.Summary);
         if (!verification.Passed)

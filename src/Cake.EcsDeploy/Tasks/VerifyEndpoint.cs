@@ -1,3 +1,5 @@
+using Cake.EcsDeploy.Verification;
+
 namespace Cake.EcsDeploy.Tasks;
 
 /// <summary>
@@ -19,10 +21,15 @@ public sealed class VerifyEndpoint : EcsDeployTask
     /// <inheritdoc />
     public override async Task RunAsync(EcsDeployRun run)
     {
-        var options = run.Settings.RequireVerification().ForRelease(run.Settings.Image);
-        run.Log.Information($"Verifying {options.Url}: {options.ConsecutiveSuccesses} successes in a row ({options.ExpectedStatus}" +
-            (options.Version is { } v ? $", version {v.Expected} in {v.Source}" : "") + $") within {options.Deadline.TotalSeconds:0}s");
-        var result = await run.Verifier.VerifyAsync(options);
+        VerificationOptions Options()
+        {
+            var options = run.Settings.RequireVerification().ForRelease(run.Settings.Image);
+            run.Log.Information($"Verifying {options.Url}: {options.ConsecutiveSuccesses} successes in a row ({options.ExpectedStatus}" +
+                (options.Version is { } v ? $", version {v.Expected} in {v.Source}" : "") + $") within {options.Deadline.TotalSeconds:0}s");
+            return options;
+        }
+
+        var result = await run.VerifyAsync(VerificationStage.NewRelease, Options);
         run.State.Verification = result;
         run.Mark(Name, (result.Passed ? "verified: " : "verification failed: ") + result.Summary);
         if (!result.Passed)

@@ -75,6 +75,16 @@ public sealed record VersionCheck(string? Header, string? Field, string? Expecte
 /// <param name="Detail">Why it failed, or who served it.</param>
 public sealed record VerificationAttempt(int Number, TimeSpan At, int? Status, bool Passed, string Detail);
 
+/// <summary>What a verification is checking.</summary>
+public enum VerificationStage
+{
+    /// <summary>The new release, after its deployment completed.</summary>
+    NewRelease,
+
+    /// <summary>The restored revision, after a rollback.</summary>
+    AfterRollback,
+}
+
 /// <summary>The result of a verification.</summary>
 public sealed record VerificationResult(bool Passed, string Summary, IReadOnlyList<VerificationAttempt> Attempts);
 

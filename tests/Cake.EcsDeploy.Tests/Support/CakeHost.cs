@@ -26,11 +26,13 @@ public static class CakeHost
     }
 
     /// <param name="configure">Adds a consumer's own tasks or actions around the library's, as a build script would.</param>
-    public static async Task<Run> RunTargetAsync(string target, IDictionary<string, string> arguments, Action<EcsDeployTaskBuilders>? configure = null)
+    /// <param name="verify">A team's own verification, passed to <see cref="EcsDeployTasks.Register"/>.</param>
+    public static async Task<Run> RunTargetAsync(string target, IDictionary<string, string> arguments, Action<EcsDeployTaskBuilders>? configure = null,
+        Func<ICakeContext, Cake.EcsDeploy.Verification.VerificationStage, Cake.EcsDeploy.Verification.VerificationResult>? verify = null)
     {
         var (context, log) = CreateContext(new Dictionary<string, string>(arguments) { ["target"] = target });
         var engine = new CakeEngine(new CakeDataService(), log);
-        var builders = EcsDeployTasks.Register(engine.RegisterTask);
+        var builders = EcsDeployTasks.Register(engine.RegisterTask, verify: verify);
         configure?.Invoke(builders);
         try
         {
