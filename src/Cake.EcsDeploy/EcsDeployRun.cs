@@ -53,6 +53,9 @@ public sealed class EcsDeployRun : IDisposable
     /// <summary>The target the run was started for.</summary>
     public string Target { get; }
 
+    /// <summary>Whether the run was started for <paramref name="task"/>; Cake matches target names ignoring case, and so do we.</summary>
+    public bool IsTarget(string task) => string.Equals(Target, task, StringComparison.OrdinalIgnoreCase);
+
     /// <summary>When the run started.</summary>
     public DateTimeOffset StartedAt { get; }
 
@@ -88,6 +91,9 @@ public sealed class EcsDeployRun : IDisposable
     /// </summary>
     public void ValidateFor(string target)
     {
+        // Cake matches target names ignoring case.
+        string[] steps = [nameof(Tasks.Plan), nameof(Tasks.Rollback), nameof(Tasks.BackupTaskDefinition), nameof(Tasks.RenderTaskDefinition)];
+        target = steps.FirstOrDefault(step => string.Equals(step, target, StringComparison.OrdinalIgnoreCase)) ?? target;
         if (target == nameof(Tasks.Plan))
         {
             Settings.RequireCluster();
@@ -150,7 +156,8 @@ public sealed class EcsDeployRun : IDisposable
             return;
         }
 
-        var outcome = State.Outcome;
+        // Until the run ends it is in progress, even after a failure: the rollback may be about to run, or be killed.
+        var outcome = phase == "finished" ? State.Outcome : DeployOutcome.Pending;
         Artifacts.WriteProgress(new DeployProgress(backup.Cluster, backup.Service, State.ManualRollback ? null : Settings.Image,
             backup.TaskDefinitionArn, State.NewTaskDefinitionArn, State.ServiceChanged, phase, DeployOutcomes.Name(outcome),
             StartedAt, Time.GetUtcNow()));

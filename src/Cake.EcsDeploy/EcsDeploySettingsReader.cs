@@ -75,7 +75,14 @@ public static class EcsDeploySettingsReader
 
             if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) && !string.IsNullOrEmpty(uri.Host))
             {
-                return uri;
+                if (uri.UserInfo.Length == 0)
+                {
+                    return uri;
+                }
+
+                // The URL is printed and reported; a password in it would leak.
+                errors.Add($"--{name}: a user name or password in the URL would end up in logs and reports; use a URL without user:password@");
+                return null;
             }
 
             errors.Add($"--{name}={text}: expected an absolute http:// or https:// URL{(httpOnly ? ", e.g. https://api.example.com/health" : "")}");

@@ -40,6 +40,9 @@ public static class OutcomeMessage
             DeployOutcome.InvalidInput =>
                 $"Nothing was deployed: {state.Failure}" + (state.Backup is null ? "" : $" Service {service} still runs {previous}."),
 
+            DeployOutcome.Error when state.ManualRollback =>
+                $"The rollback failed before the service was changed: {state.Failure} Service {service} runs what it ran before; nothing was changed in ECS.",
+
             DeployOutcome.Error =>
                 $"Deploy{(settings.Image is null ? "" : " of " + settings.Image)} failed before the service was changed: {state.FailedStep}: {state.Failure} " +
                 (state.Backup is null ? "The service was not changed; nothing needs restoring" : $"Service {service} still runs {previous}; nothing needs restoring") +

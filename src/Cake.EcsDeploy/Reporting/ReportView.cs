@@ -20,7 +20,7 @@ internal sealed class ReportView(JsonObject report)
     public string? Target => Text(report["target"]);
 
     /// <summary>True for <c>--target=Rollback</c> (a rollback asked for by hand), not a rollback after a failed deploy.</summary>
-    public bool ManualRollback => Target == "Rollback";
+    public bool ManualRollback => string.Equals(Target, "Rollback", StringComparison.OrdinalIgnoreCase);
 
     public string? Cluster => Text(report["cluster"]);
 

@@ -33,20 +33,25 @@ public sealed class BackupTaskDefinition : EcsDeployTask
     /// </summary>
     private static void GuardUnfinishedDeploy(EcsDeployRun run)
     {
-        if (run.Artifacts.ReadProgress() is not { Finished: false } earlier)
+        // Ended well: the service runs a verified revision (the new one, or the restored one).
+        if (run.Artifacts.ReadProgress() is not { } earlier || earlier.Outcome is "deployed" or "rolled-back")
         {
             return;
         }
 
         if (!earlier.ServiceChanged)
         {
-            run.Log.Information($"An earlier run ({earlier.StartedAt:u}) stopped at '{earlier.Phase}', before it changed the service; starting over.");
+            if (!earlier.Finished)
+            {
+                run.Log.Information($"An earlier run ({earlier.StartedAt:u}) stopped at '{earlier.Phase}', before it changed the service; starting over.");
+            }
+
             return;
         }
 
-        var what = $"An earlier deploy of {earlier.Service} ({earlier.Image ?? "a rollback"}, started {earlier.StartedAt:u}) did not finish: it stopped at " +
-            $"'{earlier.Phase}' after pointing the service at {DeploymentWaiter.ShortName(earlier.NewTaskDefinitionArn ?? "?")}, which was never verified " +
-            $"(see {run.Artifacts.StateFile}).";
+        var what = $"An earlier {(earlier.Image is null ? "rollback" : "deploy of " + earlier.Image)} of {earlier.Service} (started {earlier.StartedAt:u}) " +
+            (earlier.Finished ? $"ended {earlier.Outcome}" : $"did not finish: it stopped at '{earlier.Phase}'") +
+            $" after changing the service, which may not run a verified revision (see {run.Artifacts.StateFile}).";
         if (!run.Settings.Force)
         {
             throw new EcsDeployInputException(what +
@@ -58,6 +63,10 @@ public sealed class BackupTaskDefinition : EcsDeployTask
         run.Log.Warning(what + $" --force: deploying anyway; the earlier run's backup and state were moved to {archive}.");
         run.Mark(nameof(BackupTaskDefinition), "an unfinished earlier deploy was found; --force moved its files to " + archive);
     }
+
+    /// <summary>Another deployment is under way: more than one deployment, or the primary one still rolling out.</summary>
+    public static bool IsDeploymentInProgress(EcsService service) =>
+        (service.Deployments ?? []).Count > 1 || service.PrimaryDeployment?.RolloutState == "IN_PROGRESS";
 
     /// <summary>Reads the service and the revision it runs; refuses when the service is not ACTIVE or mid-deployment.</summary>
     public static async Task<TaskDefinitionBackup> TakeAsync(EcsDeployRun run, string cluster, string service, bool force)
@@ -78,8 +87,7 @@ public sealed class BackupTaskDefinition : EcsDeployTask
             throw new EcsDeployInputException($"Service '{service}' in cluster '{cluster}' is {current.Status}, not ACTIVE; it cannot be deployed to. Nothing was changed in ECS.");
         }
 
-        var inProgress = (current.Deployments ?? []).Count > 1 || current.PrimaryDeployment?.RolloutState == "IN_PROGRESS";
-        if (inProgress && !force)
+        if (IsDeploymentInProgress(current) && !force)
         {
             throw new EcsDeployInputException(
                 $"Another deployment of service '{service}' is in progress ({(current.Deployments ?? []).Count} deployments, primary rollout {current.PrimaryDeployment?.RolloutState ?? "n/a"}). " +

@@ -64,8 +64,12 @@ public sealed class DeployService : EcsDeployTask
         {
             run.Log.Warning($"RegisterTaskDefinition failed ({e.ErrorType}: {e.EcsMessage}); ECS may have registered the revision anyway. Checking family {family} before trying again.");
             var latest = await run.Ecs.DescribeTaskDefinitionAsync(family);
-            var registeredAt = (double?)latest.TaskDefinition["registeredAt"];
-            var isNew = registeredAt is null || DateTimeOffset.FromUnixTimeMilliseconds((long)(registeredAt.Value * 1000)) >= before.AddSeconds(-5);
+            // Newer than the backup of the same family (revision numbers, immune to clock skew); without a backup,
+            // registered since we started (with a minute's slack for ECS's clock).
+            var isNew = run.State.Backup?.TaskDefinition is { } backup && (string?)backup["family"] == family
+                ? (int?)latest.TaskDefinition["revision"] > (int?)backup["revision"]
+                : (double?)latest.TaskDefinition["registeredAt"] is not { } registeredAt
+                  || DateTimeOffset.FromUnixTimeMilliseconds((long)(registeredAt * 1000)) >= before.AddMinutes(-1);
             if (latest.Arn != run.State.Backup?.TaskDefinitionArn && isNew && TaskDefinitionRenderer.Matches(latest.TaskDefinition, request))
             {
                 run.Log.Warning($"ECS had registered it: using {DeploymentWaiter.ShortName(latest.Arn)} rather than registering a duplicate.");

@@ -51,9 +51,18 @@ public abstract class EcsDeployTask
     {
         ArgumentNullException.ThrowIfNull(run);
         var message = OutcomeMessage.For(run);
-        run.SaveProgress("finished");
         var report = DeployReport.Build(run);
-        run.Artifacts.WriteReport(report);
+        try
+        {
+            run.SaveProgress("finished");
+            run.Artifacts.WriteReport(report);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The outcome stands whatever happens to its record.
+            run.Log.Warning($"Could not write {run.Artifacts.ReportFile} or {run.Artifacts.StateFile}: {e.Message}");
+        }
+
         run.Log.Information(ConsoleSummary.Render(report, run.Artifacts.Directory));
         if (GitHubActionsReport.IsEnabled(run.EnvironmentVariable))
         {

@@ -70,11 +70,11 @@ public static class EcsDeployTasks
             // cannot do its work, rather than be skipped; inside Deploy, failures are recorded and reported at the end.
             var builder = task(step.Name)
                 .Description(step.Description)
-                .WithCriteria(context => step.ShouldRun(Run(context)) || Run(context).Target == step.Name, step.SkipReason)
+                .WithCriteria(context => step.ShouldRun(Run(context)) || Run(context).IsTarget(step.Name), step.SkipReason)
                 .Does(context =>
                 {
                     var current = Run(context);
-                    if (current.Target == step.Name && !step.ReportsOutcome && current.State.Failure is { } failure)
+                    if (current.IsTarget(step.Name) && !step.ReportsOutcome && current.State.Failure is { } failure)
                     {
                         throw new EcsDeployStepException(failure);
                     }
@@ -89,7 +89,7 @@ public static class EcsDeployTasks
                     step.OnError(exception, current);
                 }
 
-                if (current.Target == step.Name)
+                if (current.IsTarget(step.Name))
                 {
                     ExceptionDispatchInfo.Throw(exception);
                 }
@@ -105,7 +105,7 @@ public static class EcsDeployTasks
             .Finally(() => run?.Dispose());
         rollback.Finally(() =>
         {
-            if (run?.Target == nameof(Rollback))
+            if (run?.IsTarget(nameof(Rollback)) == true)
             {
                 run.Dispose();
             }
@@ -113,7 +113,7 @@ public static class EcsDeployTasks
 
         var plan = Add(new Plan()).Finally(() =>
         {
-            if (run?.Target == nameof(Plan))
+            if (run?.IsTarget(nameof(Plan)) == true)
             {
                 run.Dispose();
             }
@@ -177,12 +177,24 @@ public static class EcsDeployTasks
         }
         catch (EcsDeployInputException e)
         {
-            var artifacts = ReadArgument(context.Arguments, "artifacts") is { Length: > 0 } given ? given : new EcsDeploySettings().ArtifactsDirectory;
+            // Where the report goes, and what it names, from whatever sources can still be read.
+            var workingDirectory = context.Environment.WorkingDirectory.FullPath;
+            Func<string, string?> setting = name => ReadArgument(context.Arguments, name);
+            try
+            {
+                setting = EcsDeploySettingsSources.Create(setting, context.Environment.GetEnvironmentVariable, workingDirectory).Get;
+            }
+            catch (EcsDeployInputException)
+            {
+                // The settings file itself is what is wrong: arguments only.
+            }
+
+            var artifacts = setting("artifacts") is { Length: > 0 } given ? given : new EcsDeploySettings().ArtifactsDirectory;
             var settings = new EcsDeploySettings
             {
-                ArtifactsDirectory = Path.GetFullPath(artifacts, context.Environment.WorkingDirectory.FullPath),
-                Cluster = ReadArgument(context.Arguments, "cluster"),
-                Service = ReadArgument(context.Arguments, "service"),
+                ArtifactsDirectory = Path.GetFullPath(artifacts, workingDirectory),
+                Cluster = setting("cluster"),
+                Service = setting("service"),
             };
             var run = new EcsDeployRun(settings, new CakeDeployLog(context.Log), context.Environment.GetEnvironmentVariable, target: TargetOf(context));
             run.State.RecordFailure("arguments", e.Message, isInput: true);

@@ -13,7 +13,7 @@ public sealed class Plan : EcsDeployTask
     public override string Description => "Shows the settings in force and the task-definition diff a Deploy would register; changes nothing.";
 
     /// <inheritdoc />
-    public override bool ShouldRun(EcsDeployRun run) => run.Target == Name;
+    public override bool ShouldRun(EcsDeployRun run) => run.IsTarget(Name);
 
     /// <inheritdoc />
     public override string SkipReason => "only run as the target";
@@ -41,7 +41,7 @@ public sealed class Plan : EcsDeployTask
         var backup = await BackupTaskDefinition.TakeAsync(run, settings.RequireCluster(), settings.RequireService(), force: true);
         var rendered = TaskDefinitionRenderer.Render(backup.TaskDefinition, backup.Tags, settings.RequireImage(), settings.Container);
         var current = await run.Ecs.DescribeServiceAsync(backup.Cluster, backup.Service);
-        if ((current.Deployments ?? []).Count > 1)
+        if (BackupTaskDefinition.IsDeploymentInProgress(current))
         {
             run.Log.Warning($"Another deployment of {backup.Service} is in progress; Deploy would refuse to start without --force.");
         }

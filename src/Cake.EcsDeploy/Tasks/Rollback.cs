@@ -29,7 +29,7 @@ public sealed class Rollback : EcsDeployTask
 
     /// <inheritdoc />
     public override Task RunAsync(EcsDeployRun run) =>
-        run.Target == Name && !run.State.NeedsRollback ? RunManualAsync(run) : RunAfterFailureAsync(run);
+        run.IsTarget(Name) && !run.State.NeedsRollback ? RunManualAsync(run) : RunAfterFailureAsync(run);
 
     /// <inheritdoc />
     public override void OnError(Exception exception, EcsDeployRun run)
@@ -71,9 +71,19 @@ public sealed class Rollback : EcsDeployTask
             run.Mark(Name, "invalid input: " + e.Message);
             run.Log.Error(e.Message);
         }
-        catch (Exception e) when (e is EcsException or EcsDeployStepException or HttpRequestException)
+        catch (Exception e) when (e is not EcsDeployOutcomeException)
         {
-            OnError(e, run);
+            if (run.State.ServiceChanged)
+            {
+                OnError(e, run);
+            }
+            else
+            {
+                // Nothing was changed: an error, not a failed rollback (the service is as it was).
+                run.State.RecordFailure(Name, e.Message);
+                run.Mark(Name, "failed before changing the service: " + e.Message);
+                run.Log.Error($"Rollback failed before changing the service: {e.Message}");
+            }
         }
 
         EndRun(run);
@@ -156,6 +166,8 @@ public sealed class Rollback : EcsDeployTask
         else
         {
             await run.Ecs.UpdateServiceAsync(backup.Cluster, backup.Service, target);
+            state.ServiceChanged = true;
+            run.SaveProgress("rolling-back");
             run.Mark(nameof(Rollback), "updated the service back to " + target);
         }
 
@@ -190,13 +202,16 @@ public sealed class Rollback : EcsDeployTask
             return options;
         }
 
+        // The tag stands for the version only when --verify-version did not say otherwise.
         var container = run.State.Rendered?.Container ?? run.Settings.Container;
-        if (ImageReference.Tag(TaskDefinitionRenderer.ImageOf(backup.TaskDefinition, container)) is { } previous)
+        if (check.Expected is null && ImageReference.Tag(TaskDefinitionRenderer.ImageOf(backup.TaskDefinition, container)) is { } previous)
         {
             return options with { Version = check with { Expected = previous } };
         }
 
-        run.Log.Warning("The backed-up image has no tag, so verification after the rollback does not check the version.");
+        run.Log.Warning(check.Expected is null
+            ? "The backed-up image has no tag, so verification after the rollback does not check the version."
+            : "--verify-version names the new release, so verification after the rollback does not check the version.");
         return options with { Version = null };
     }
 

@@ -37,6 +37,7 @@ public class BadInputTests(LocalEcsServer localEcs) : IClassFixture<LocalEcsServ
         { "missing-verify-url", "verify-url", null, "Missing argument --verify-url=<url>" },
         { "invalid-verify-url", "verify-url", "leo", "--verify-url=leo: expected an absolute http:// or https:// URL" },
         { "ftp-verify-url", "verify-url", "ftp://example.com/health", "--verify-url=ftp://example.com/health" },
+        { "verify-url-with-password", "verify-url", "https://deployer:hunter2@api.example.com/health", "a user name or password in the URL would end up in logs" },
         { "malformed-duration", "stability-timeout", "forever", "--stability-timeout=forever: expected a duration" },
         { "malformed-count", "verify-successes", "0", "--verify-successes=0: expected a positive whole number" },
         { "malformed-status", "verify-status", "2xx", "--verify-status=2xx" },

@@ -185,7 +185,7 @@ public class DeployTargetTests(LocalEcsServer localEcs) : IClassFixture<LocalEcs
     }
 
     [Fact]
-    public async Task Answers_that_do_not_name_the_new_version_never_count_and_the_rollback_checks_the_old_version()
+    public async Task Answers_that_do_not_name_the_new_version_never_count()
     {
         var original = await localEcs.Cli.SeedServiceAsync(Cluster, "versioned", "repo/api:1.0.0");
         var artifacts = NewArtifacts();
@@ -196,11 +196,25 @@ public class DeployTargetTests(LocalEcsServer localEcs) : IClassFixture<LocalEcs
 
         run.ExitCode.ShouldBe(3, run.Log);
         run.Log.ShouldContain("answered by version 1.1.0 (header X-LocalEcs-Version), expected 9.9.9");
-        var report = Report(artifacts);
-        report["verification"]!["attempts"]!.AsArray().ShouldAllBe(a => !(bool)a!["passed"]!);
-        report["rollback"]!["verification"]!["attempts"]!.AsArray().Where(a => (bool)a!["passed"]!)
-            .ShouldAllBe(a => ((string)a!["detail"]!).Contains("version 1.0.0"));
+        Report(artifacts)["verification"]!["attempts"]!.AsArray().ShouldAllBe(a => !(bool)a!["passed"]!);
+        // An explicit version names the new release; the restored one is verified without it.
+        run.Log.ShouldContain("--verify-version names the new release");
         (await localEcs.Cli.ServiceTaskDefinitionAsync(Cluster, "versioned")).ShouldBe(original);
+    }
+
+    [Fact]
+    public async Task After_a_rollback_the_version_check_expects_the_previous_images_tag()
+    {
+        var original = await localEcs.Cli.SeedServiceAsync(Cluster, "versioned-rollback", "repo/api:1.0.0");
+        var artifacts = NewArtifacts();
+
+        var run = await CakeHost.RunTargetAsync("Deploy", Arguments("versioned-rollback", "repo/api:1.1.0-unhealthy", artifacts,
+            ("verify-version-header", "X-LocalEcs-Version")));
+
+        run.ExitCode.ShouldBe(3, run.Log);
+        Report(artifacts)["rollback"]!["verification"]!["attempts"]!.AsArray().Where(a => (bool)a!["passed"]!)
+            .ShouldAllBe(a => ((string)a!["detail"]!).Contains("version 1.0.0"));
+        (await localEcs.Cli.ServiceTaskDefinitionAsync(Cluster, "versioned-rollback")).ShouldBe(original);
     }
 
     [Fact]
@@ -233,6 +247,12 @@ public class DeployTargetTests(LocalEcsServer localEcs) : IClassFixture<LocalEcs
         ((string?)report["outcome"]).ShouldBe("rollback-failed");
         ((string?)report["rollbackFailure"] ?? "").ShouldContain("fails verification");
         ((string?)report["revisions"]!["deregistered"]).ShouldBeNull("nothing is cleaned up when the rollback failed");
+
+        // The next deploy with these artifacts does not back up what may be a broken revision over the only backup.
+        var next = await CakeHost.RunTargetAsync("Deploy", Arguments("doomed", "repo/api:1.2.0", artifacts));
+        next.ExitCode.ShouldBe(2, next.Log);
+        next.ErrorMessage.ShouldContain("ended rollback-failed");
+        (await localEcs.Cli.RevisionCountAsync("doomed")).ShouldBe(2, "the refused deploy registered nothing");
     }
 
     [Fact]

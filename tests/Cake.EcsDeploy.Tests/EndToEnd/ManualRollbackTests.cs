@@ -53,11 +53,11 @@ public class ManualRollbackTests(LocalEcsServer localEcs) : IClassFixture<LocalE
     }
 
     [Fact]
-    public async Task Rollback_to_a_named_revision_restores_it()
+    public async Task Rollback_to_a_named_revision_restores_it_whatever_the_case_of_the_target()
     {
         var (original, _, _) = await DeployAsync("named");
 
-        var run = await CakeHost.RunTargetAsync("Rollback", RollbackArguments("named", NewArtifacts(), ("rollback-to", "named:1")));
+        var run = await CakeHost.RunTargetAsync("rollback", RollbackArguments("named", NewArtifacts(), ("rollback-to", "named:1")));
 
         run.Succeeded.ShouldBeTrue(run.Log);
         (await localEcs.Cli.ServiceTaskDefinitionAsync(Cluster, "named")).ShouldBe(original);
@@ -109,6 +109,19 @@ public class ManualRollbackTests(LocalEcsServer localEcs) : IClassFixture<LocalE
         run.ExitCode.ShouldBe(2, run.Log);
         run.ErrorMessage.ShouldContain("is of mine in manual, not of theirs");
         (await localEcs.Cli.ServiceTaskDefinitionAsync(Cluster, "mine")).ShouldBe(deployed);
+    }
+
+    [Fact]
+    public async Task A_rollback_that_cannot_reach_ECS_is_an_error_not_a_failed_rollback()
+    {
+        var artifacts = NewArtifacts();
+
+        var run = await CakeHost.RunTargetAsync("Rollback", RollbackArguments("anything", artifacts, ("rollback-to", "anything:1"), ("ecs-endpoint", "http://127.0.0.1:9")));
+
+        run.ExitCode.ShouldBe(1, run.Log);
+        run.ErrorMessage.ShouldContain("The rollback failed before the service was changed");
+        run.ErrorMessage.ShouldNotContain("MAY BE BROKEN");
+        ((string?)Report(artifacts)["outcome"]).ShouldBe("error");
     }
 
     [Fact]
