@@ -143,6 +143,12 @@ public sealed class EcsDeployState
     /// <summary>The deploy so far succeeded through deployment (verification may follow).</summary>
     public bool Deployed => Failure is null && Deployment?.Succeeded == true;
 
+    /// <summary>The service runs what was asked for: the new release, or after a manual rollback the restored one.</summary>
+    public bool Succeeded => Outcome == DeployOutcome.Deployed || (ManualRollback && Outcome == DeployOutcome.RolledBack);
+
+    /// <summary>The process exit code of the run (see <see cref="DeployOutcomes.ExitCode"/>); 0 when it succeeded.</summary>
+    public int ExitCode => Succeeded ? 0 : DeployOutcomes.ExitCode(Outcome);
+
     /// <summary>The outcome so far.</summary>
     public DeployOutcome Outcome => this switch
     {

@@ -42,7 +42,7 @@ public sealed record DeployProgress(
     DateTimeOffset UpdatedAt)
 {
     /// <summary>True when the run that wrote it ended (whatever the outcome); false when it was interrupted or still runs.</summary>
-    public bool Finished => Outcome != "in-progress";
+    public bool Finished => Outcome != DeployOutcomes.Name(DeployOutcome.Pending);
 }
 
 /// <summary>

@@ -62,6 +62,10 @@ public sealed record DescribedTaskDefinition(JsonObject TaskDefinition, IReadOnl
 {
     /// <summary>The revision's ARN.</summary>
     public string Arn => (string?)TaskDefinition["taskDefinitionArn"] ?? throw new InvalidOperationException("taskDefinitionArn missing.");
+
+    /// <summary>The tags as RegisterTaskDefinition takes them (a JSON array of key/value objects).</summary>
+    public System.Text.Json.Nodes.JsonArray TagsJson() =>
+        new([.. Tags.Select(t => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject { ["key"] = t.Key, ["value"] = t.Value })]);
 }
 
 /// <summary>What CreateService needs for a simple service (used by the demo and tests).</summary>

@@ -20,7 +20,7 @@ public static class DeployReport
         return new JsonObject
         {
             ["outcome"] = DeployOutcomes.Name(outcome),
-            ["exitCode"] = DeployOutcomes.ExitCode(state.ManualRollback && outcome == DeployOutcome.RolledBack ? DeployOutcome.Deployed : outcome),
+            ["exitCode"] = state.ExitCode,
             ["message"] = OutcomeMessage.For(run).Trim(),
             ["target"] = run.Target,
             ["cluster"] = state.Backup?.Cluster ?? run.Settings.Cluster,

@@ -100,7 +100,7 @@ internal sealed class ReportView(JsonObject report)
     };
 
     /// <summary><c>family:revision</c> of a task-definition ARN (or the text itself when it is not one).</summary>
-    public static string? Short(string? arn) => arn?.Split('/').Last();
+    public static string? Short(string? arn) => arn is null ? null : Deployments.DeploymentWaiter.ShortName(arn);
 
     public static string Duration(double seconds) => seconds switch
     {

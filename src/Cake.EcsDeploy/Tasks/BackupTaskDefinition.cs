@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Cake.EcsDeploy.Artifacts;
 using Cake.EcsDeploy.Deployments;
 using Cake.EcsDeploy.Ecs;
@@ -95,7 +94,6 @@ public sealed class BackupTaskDefinition : EcsDeployTask
         }
 
         var described = await run.Ecs.DescribeTaskDefinitionAsync(current.TaskDefinition);
-        var tags = new JsonArray([.. described.Tags.Select(t => new JsonObject { ["key"] = t.Key, ["value"] = t.Value })]);
-        return new TaskDefinitionBackup(described.Arn, described.TaskDefinition, tags, cluster, service, run.Time.GetUtcNow());
+        return new TaskDefinitionBackup(described.Arn, described.TaskDefinition, described.TagsJson(), cluster, service, run.Time.GetUtcNow());
     }
 }

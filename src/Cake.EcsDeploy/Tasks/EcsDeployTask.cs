@@ -79,13 +79,12 @@ public abstract class EcsDeployTask
             }
         }
 
-        var outcome = run.State.Outcome;
-        if (outcome == DeployOutcome.Deployed || (run.State.ManualRollback && outcome == DeployOutcome.RolledBack))
+        if (run.State.Succeeded)
         {
             run.Log.Information(message);
             return;
         }
 
-        throw new EcsDeployOutcomeException(outcome, message);
+        throw new EcsDeployOutcomeException(run.State.Outcome, message);
     }
 }

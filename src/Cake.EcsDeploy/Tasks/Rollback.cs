@@ -105,9 +105,8 @@ public sealed class Rollback : EcsDeployTask
                 throw new EcsDeployInputException($"--rollback-to={revision}: {e.EcsMessage} Nothing was changed in ECS.", e);
             }
 
-            var tags = new System.Text.Json.Nodes.JsonArray([.. described.Tags.Select(t => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject { ["key"] = t.Key, ["value"] = t.Value })]);
             await RequireServiceAsync(run, settings.RequireCluster(), settings.RequireService());
-            return (new TaskDefinitionBackup(described.Arn, described.TaskDefinition, tags, settings.RequireCluster(), settings.RequireService(), run.Time.GetUtcNow()), null);
+            return (new TaskDefinitionBackup(described.Arn, described.TaskDefinition, described.TagsJson(), settings.RequireCluster(), settings.RequireService(), run.Time.GetUtcNow()), null);
         }
 
         var backup = run.Artifacts.ReadBackup();
