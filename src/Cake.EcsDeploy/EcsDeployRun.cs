@@ -79,6 +79,9 @@ public sealed class EcsDeployRun : IDisposable
         ? new EcsClient(Connection(), Log, timeProvider: Time)
         : _clientFactory(Connection());
 
+    /// <summary>Registers task definitions without duplicates.</summary>
+    public TaskDefinitionRegistrar Registrar => new(Ecs, Log, Time);
+
     /// <summary>Watches deployments.</summary>
     public DeploymentWaiter Waiter => new(Ecs, Log, Time);
 

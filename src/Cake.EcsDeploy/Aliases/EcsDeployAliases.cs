@@ -48,7 +48,7 @@ public static class EcsDeployAliases
     public static (string TaskDefinitionArn, DeploymentResult Result) EcsDeployService(this ICakeContext context, EcsDeploySettings settings, RenderedTaskDefinition rendered)
     {
         using var run = NewRun(context, settings);
-        var arn = DeployService.RegisterOnceAsync(run, rendered.Request).GetAwaiter().GetResult();
+        var arn = run.Registrar.RegisterOnceAsync(rendered.Request, backup: null).GetAwaiter().GetResult();
         return (arn, SwitchTo(run, arn));
     }
 

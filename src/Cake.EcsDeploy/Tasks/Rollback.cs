@@ -149,7 +149,7 @@ public sealed class Rollback : EcsDeployTask
         if ((string?)described.TaskDefinition["status"] == "INACTIVE")
         {
             run.Log.Warning($"{DeploymentWaiter.ShortName(target)} was deregistered since the backup; registering it again from {run.Artifacts.BackupFile}.");
-            target = await DeployService.RegisterOnceAsync(run, TaskDefinitionRenderer.ToRegisterRequest(backup.TaskDefinition, backup.Tags));
+            target = await run.Registrar.RegisterOnceAsync(TaskDefinitionRenderer.ToRegisterRequest(backup.TaskDefinition, backup.Tags), backup.TaskDefinition);
             state.BackupReregistered = true;
             run.Mark(nameof(Rollback), $"the backed-up revision was inactive; registered it again as {target}");
             run.Log.Warning($"Registered the backup again as {DeploymentWaiter.ShortName(target)}.");
